@@ -1,0 +1,47 @@
+"""All errors raised by the project, in one place.
+
+Every error carries a bilingual, planner-readable message. Code that shows
+errors to users (the app, the command line) prints ``str(err)`` and nothing else.
+"""
+from __future__ import annotations
+
+
+class ZJError(Exception):
+    """Base class of every error the project raises on purpose."""
+
+    def __init__(self, en: str, zh: str = "") -> None:
+        self.en = en
+        self.zh = zh or en
+        super().__init__(f"{zh} / {en}" if zh else en)
+
+
+class CRSError(ZJError):
+    """A coordinate reference system is missing, unknown or not allowed."""
+
+
+class CoordinateError(ZJError):
+    """Coordinates are implausible (out of range, outside the study region)."""
+
+
+class LayerNotFoundError(ZJError, KeyError):
+    """No layer with this id exists in the catalogue."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return Exception.__str__(self)
+
+
+class LayerFileError(ZJError):
+    """A layer's file is missing, unreadable or not a valid GeoJSON file."""
+
+
+class LayerValidationError(ZJError):
+    """A layer loaded but breaks its spec (geometry, CRS, attributes)."""
+
+    def __init__(self, layer_id: str, problems: list[str]) -> None:
+        self.layer_id = layer_id
+        self.problems = list(problems)
+        listing = "; ".join(self.problems)
+        super().__init__(
+            f"layer '{layer_id}' is invalid: {listing}",
+            f"图层 '{layer_id}' 校验未通过: {listing}",
+        )

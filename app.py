@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 import layers
 from layers.summary import catalogue_summary
-from layers.webmap import BASEMAPS, DEFAULT_BASEMAP, build_map_report
+from layers.webmap import BASEMAPS, DEFAULT_BASEMAP, build_map_report, format_value
 
 LANGS = {"中文": "zh", "English": "en"}
 TEXT = {
@@ -57,8 +57,10 @@ def _catalogue_table(lang: str) -> pd.DataFrame:
     rows = []
     for r in _summary():
         p = r["provenance"]
-        rows.append((r["id"], r[f"title_{lang}"], r["feature_count"], r["area_km2"], p["method"],
-                     p["accuracy_m"], t["error"] if r["error"] else t["ok"]))
+        area = "—" if r["area_km2"] is None else f"{r['area_km2']:.2f}"
+        count = "—" if r["feature_count"] is None else str(r["feature_count"])
+        rows.append((r["id"], r[f"title_{lang}"], count, area, format_value(p["method"], "method", lang),
+                     f"±{p['accuracy_m']:g}", t["error"] if r["error"] else t["ok"]))
     return pd.DataFrame(rows, columns=list(t["cols"]))
 
 
@@ -79,11 +81,15 @@ with st.sidebar:
         for spec in specs:
             if st.checkbox(spec.title(lang), value=spec.visible_by_default, key=f"layer_{spec.id}"):
                 selected.append(spec.id)
+    # The widget key carries the language so its option names follow the switch;
+    # the choice itself survives the switch in session state.
     basemap_ids = list(BASEMAPS) + [None]
     basemap = st.selectbox(
-        t["basemap"], basemap_ids, index=basemap_ids.index(DEFAULT_BASEMAP), key="basemap",
+        t["basemap"], basemap_ids, key=f"basemap_{lang}",
+        index=basemap_ids.index(st.session_state.get("basemap_choice", DEFAULT_BASEMAP)),
         format_func=lambda b: t["no_basemap"] if b is None else BASEMAPS[b].title(lang),
     )
+    st.session_state["basemap_choice"] = basemap
     st.caption(t["offline"])
 
 build = build_map_report(selected, lang, basemap=basemap)

@@ -22,7 +22,7 @@ import shapely
 from shapely.geometry import mapping
 
 from geo import settings
-from geo.chinacoords import convert_frame
+from geo.chinacoords import convert, convert_frame
 from geo.errors import ZJError
 from layers.catalogue import LAYERS
 from layers.loading import get_spec, load
@@ -33,6 +33,9 @@ from layers.webassets import make_offline
 SCIENCE_CITY_FALLBACK_BOUNDS = (121.50, 31.05, 121.72, 31.25)
 #: Layers whose extent the map opens on, first that loads wins.
 EXTENT_LAYERS = ("science_city_2021", "science_city_2017")
+
+#: Padding (px, right and bottom) when fitting the opening view: layer control and attribution.
+FIT_PADDING_BR = (200, 30)
 
 #: Layer groups drawn beneath the others (context first, so plan layers stay clickable).
 BOTTOM_GROUPS = ("context",)
@@ -233,6 +236,7 @@ MAP_CSS = """<style>
 .leaflet-control-layers label { margin-bottom: 3px; }
 .leaflet-interactive:focus { outline: none; }
 .leaflet-container { background: #f2f2ef; }
+.leaflet-control-attribution { font-size: 10px; }
 </style>"""
 
 
@@ -269,6 +273,7 @@ def feature_collection(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str,
         style = dict(spec.style.for_feature(props))
         if geom.geom_type in ("Point", "MultiPoint"):
             style.setdefault("radius", spec.style.radius)
+            style.setdefault("fill", True)  # folium's CircleMarker defaults to no fill
         features.append({
             "type": "Feature",
             "id": f"{spec.id}-{i}",
@@ -304,7 +309,7 @@ def add_layer(m: folium.Map, spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str,
         name=spec.id,
         style_function=_style,
         highlight_function=_highlight,
-        marker=folium.CircleMarker(radius=spec.style.radius),
+        marker=folium.CircleMarker(radius=spec.style.radius, fill=True),
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
         control=False,
@@ -390,8 +395,13 @@ def build_map_report(layer_ids: Iterable[str], lang: str = "zh", *, basemap: str
         except KeyError:
             raise ValueError(f"unknown basemap {basemap!r}; choose from {list(BASEMAPS)} or None") from None
 
-    m = folium.Map(location=[31.15, 121.61], zoom_start=11, tiles=None, control_scale=True,
-                   prefer_canvas=False)
+    x0, y0, x1, y1 = bounds or science_city_bounds(loader)
+    if base is not None and base.coords != "wgs84":
+        (x0, x1), (y0, y1) = convert(np.array([x0, x1]), np.array([y0, y1]), "wgs84", base.coords)
+    # open near the final view (fit_bounds below sets it exactly) so no tiles are fetched twice
+    # zoom_snap 0.25 lets the opening view fit the Science City closely
+    m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=12, tiles=None,
+                   control_scale=True, prefer_canvas=False, zoom_snap=0.25, zoom_delta=1)
     if base is not None:
         folium.TileLayer(tiles=base.tiles, attr=base.attribution, name=esc(base.title(lang)),
                          subdomains=base.subdomains, max_zoom=base.max_zoom, overlay=False,
@@ -411,11 +421,8 @@ def build_map_report(layer_ids: Iterable[str], lang: str = "zh", *, basemap: str
         build.drawn.append(layer_id)
         build.feature_counts[layer_id] = int(len(gdf))
 
-    x0, y0, x1, y1 = bounds or science_city_bounds(loader)
-    if base is not None and base.coords != "wgs84":
-        from geo.chinacoords import convert
-        (x0, x1), (y0, y1) = convert(np.array([x0, x1]), np.array([y0, y1]), "wgs84", base.coords)
-    m.fit_bounds([[y0, x0], [y1, x1]])
+    # room on the right for the layer control and at the bottom for the attribution
+    m.fit_bounds([[y0, x0], [y1, x1]], padding_top_left=(10, 10), padding_bottom_right=FIT_PADDING_BR)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="zj_map_css")
     make_offline(m)

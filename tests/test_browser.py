@@ -135,12 +135,15 @@ class Session:
         ws.close()
 
     def report(self, name: str) -> None:
+        """Print the blocked requests and page errors, and keep them in artifacts/browser_report.txt."""
         hosts = sorted({urlsplit(u).hostname or u for u in self.blocked})
-        print(f"\n[{name}] blocked {len(self.blocked)} non-localhost request(s) from hosts {hosts}")
-        for u in self.blocked[:5]:
-            print("   blocked:", u)
-        for e in self.errors:
-            print("  ", e)
+        lines = [f"[{name}] blocked {len(self.blocked)} non-localhost request(s) from hosts {hosts}"]
+        lines += [f"   blocked: {u}" for u in self.blocked]
+        lines += [f"   {e}" for e in self.errors]
+        print("\n" + "\n".join(lines[:8]))
+        ARTIFACTS.mkdir(exist_ok=True)
+        with open(ARTIFACTS / "browser_report.txt", "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
 
     def close(self) -> None:
         self.context.close()

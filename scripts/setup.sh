@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Set up the Zhangjiang Planning Map on Debian: system packages, .venv, Python packages.
+#
+#   bash scripts/setup.sh            # what the app needs
+#   bash scripts/setup.sh --browser  # also Chromium, chromium-driver and CJK fonts (browser tests)
+#
+# Idempotent: apt-get runs only when a package is missing (and then needs root), an
+# existing .venv is reused, and pip only installs what requirements.txt still lacks.
+# Used by the README's commands and by .ci/run alike.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) with_browser=1 ;;
+    *) echo "setup.sh: unknown option $arg (known: --browser)" >&2; exit 2 ;;
+  esac
+done
+
+PY="${PYTHON:-python3}"
+missing=()
+need_deb() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1")
+}
+if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  need_deb python3-venv
+fi
+if [ "$with_browser" = 1 ]; then
+  need_deb chromium
+  need_deb chromium-driver
+  need_deb fonts-noto-cjk
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: please install as root: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup.sh: apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then
+  echo "setup.sh: creating .venv with $("$PY" --version 2>&1)"
+  "$PY" -m venv .venv
+fi
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+.venv/bin/python -m pip install -q -r requirements.txt </dev/null
+echo "setup.sh: ready ($(.venv/bin/python --version 2>&1), .venv)"

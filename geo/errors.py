@@ -45,3 +45,7 @@ class LayerValidationError(ZJError):
             f"layer '{layer_id}' is invalid: {listing}",
             f"图层 '{layer_id}' 校验未通过: {listing}",
         )
+
+
+class GeometryError(ZJError):
+    """A geometry is missing, malformed, empty or invalid."""

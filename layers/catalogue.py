@@ -120,7 +120,7 @@ LAYERS: tuple[LayerSpec, ...] = (
                       PopupField("description_*", "说明", "Description")) + PROVENANCE_FIELDS,
         required_fields=("role_zh", "role_en", "description_zh", "description_en"),
         provenance=Provenance(
-            source=SEED_000 + " §三 (一心两核、多圈多廊); south core bounds from 上海国际医学园区 (BRIEF.md §2)",
+            source=SEED_000 + " §二(四) 空间布局 (一心两核、多圈多廊); south core bounds from 上海国际医学园区 (BRIEF.md §2)",
             method="schematic / traced",
             date=DIGITISED,
             accuracy_m=500,
@@ -148,7 +148,7 @@ LAYERS: tuple[LayerSpec, ...] = (
                       PopupField("description_*", "说明", "Description")) + PROVENANCE_FIELDS,
         required_fields=("kind_zh", "kind_en", "description_zh", "description_en"),
         provenance=Provenance(
-            source=SEED_000 + " §三 (多廊: 三横三纵、蓝绿交织); 森林绕城 from the 2017 plan (BRIEF.md §2)",
+            source=SEED_000 + " §二(四) 空间布局 (多廊: 三横三纵、蓝绿交织); 森林绕城 from the 2017 plan (BRIEF.md §2)",
             method="schematic",
             date=DIGITISED,
             accuracy_m=500,
@@ -173,7 +173,7 @@ LAYERS: tuple[LayerSpec, ...] = (
                       PopupField("description_*", "说明", "Description")) + PROVENANCE_FIELDS,
         required_fields=("kind_zh", "kind_en", "industry_zh", "industry_en"),
         provenance=Provenance(
-            source=SEED_000 + " §三 (两园两谷一岛多基地); " + SEED_003 + " (创新源、产业核、联动廊); bounding roads via BRIEF.md §3",
+            source=SEED_000 + " §三(三) (两园两谷一岛多基地); " + SEED_003 + " (创新源、产业核、联动廊); bounding roads via BRIEF.md §3",
             method="traced / schematic / point location",
             date=DIGITISED,
             accuracy_m=400,

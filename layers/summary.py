@@ -1,6 +1,8 @@
 """Catalogue summaries: one dict per layer, for the CLI, the app and the tests."""
 from __future__ import annotations
 
+import pandas as pd
+
 from geo.errors import ZJError
 from geo.measure import total_area_km2
 from layers.catalogue import LAYERS
@@ -39,3 +41,18 @@ def summarise(spec: LayerSpec) -> dict:
 def catalogue_summary() -> list[dict]:
     """Summaries of every catalogue layer, in catalogue order."""
     return [summarise(spec) for spec in LAYERS]
+
+
+def catalogue_table(rows: list[dict], lang: str) -> pd.DataFrame:
+    """The catalogue summary as a display table with headers in ``lang``."""
+    from layers.i18n import t
+    from layers.webmap import format_value
+
+    out = []
+    for r in rows:
+        p = r["provenance"]
+        area = "—" if r["area_km2"] is None else f"{r['area_km2']:.2f}"
+        count = "—" if r["feature_count"] is None else str(r["feature_count"])
+        out.append((r["id"], r[f"title_{lang}"], count, area, format_value(p["method"], "method", lang),
+                    f"±{p['accuracy_m']:g}", t(lang, "error") if r["error"] else t(lang, "ok")))
+    return pd.DataFrame(out, columns=t(lang, "catalogue_cols").split("|"))

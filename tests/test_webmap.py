@@ -1,14 +1,17 @@
 """The web map without a browser: layers, escaping, offline assets, failures."""
 from __future__ import annotations
 
+import base64
 import json
 import re
 
 import geopandas as gpd
 import pytest
+import shapely
 from shapely.geometry import LineString, Point, Polygon, shape
 
 import layers
+from geo import settings
 from geo.errors import LayerFileError, ZJError
 from layers import webassets, webmap
 
@@ -220,3 +223,533 @@ def test_bad_arguments():
         webmap.build_map(["districts"], "fr")
     with pytest.raises(ValueError):
         webmap.build_map(["districts"], "zh", basemap="google")
+
+
+# --- basemaps ---------------------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from geo.chinacoords import gcj02_to_wgs84, wgs84_to_gcj02  # noqa: E402
+from geo.errors import CoordinateError  # noqa: E402
+from layers import basemaps  # noqa: E402
+from layers.spec import LayerSpec, PopupField, Provenance, Style  # noqa: E402
+
+TEST_KEY = "0123456789abcdef0123456789abcdef"
+PLAIN = dict(legend=False, fullscreen=False, measure=False, draw=False)
+
+
+@pytest.fixture
+def no_key(monkeypatch, tmp_path):
+    """No Tianditu key anywhere (the developer's own settings.local.toml is ignored)."""
+    monkeypatch.delenv(basemaps.TIANDITU_KEY_ENV, raising=False)
+    monkeypatch.setattr(basemaps, "LOCAL_SETTINGS", tmp_path / "settings.local.toml")
+    return tmp_path / "settings.local.toml"
+
+
+@pytest.fixture
+def with_key(no_key, monkeypatch):
+    monkeypatch.setenv(basemaps.TIANDITU_KEY_ENV, TEST_KEY)
+    return TEST_KEY
+
+
+EXPECTED_BASEMAPS = {
+    # id: (tile URL start, text in the attribution, datum)
+    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/", "CARTO", "wgs84"),
+    "carto_dark": ("https://{s}.basemaps.cartocdn.com/dark_all/", "CARTO", "wgs84"),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "OpenStreetMap", "wgs84"),
+    "amap": ("https://webrd0{s}.is.autonavi.com/appmaptile?", "高德地图 / AutoNavi", "gcj02"),
+    "amap_satellite": ("https://webst0{s}.is.autonavi.com/appmaptile?style=6", "高德地图 / AutoNavi", "gcj02"),
+    "tianditu_vec": ("https://t{s}.tianditu.gov.cn/vec_w/wmts?", "国家地理信息公共服务平台", "wgs84"),
+    "tianditu_img": ("https://t{s}.tianditu.gov.cn/img_w/wmts?", "国家地理信息公共服务平台", "wgs84"),
+}
+
+
+def _tile_layers(m) -> list:
+    return [e for e in webassets.walk(m) if isinstance(e, webmap.folium.TileLayer)]
+
+
+@pytest.mark.parametrize("basemap_id", list(EXPECTED_BASEMAPS))
+def test_each_basemap_tiles_and_attribution(basemap_id, with_key):
+    start, attribution, coords = EXPECTED_BASEMAPS[basemap_id]
+    base = webmap.BASEMAPS[basemap_id]
+    assert base.coords == coords and attribution in base.attribution
+    m = webmap.build_map(["science_city_2017"], "zh", basemap=basemap_id, **PLAIN)
+    html = webmap.map_html(m)
+    tiles = _tile_layers(m)
+    assert tiles[0].tiles.startswith(start)
+    assert _in_html(html, tiles[0].tiles) and _in_html(html, base.attribution)
+    if base.needs_key:
+        # the key is filled in; the annotation layer (cva/cia) is drawn over the tiles
+        assert tiles[0].tiles.endswith("&tk=" + TEST_KEY) and "{tk}" not in html
+        label = {"tianditu_vec": "/cva_w/wmts?", "tianditu_img": "/cia_w/wmts?"}[basemap_id]
+        assert len(tiles) == 2 and label in tiles[1].tiles and "LAYER=" + label[1:4] in tiles[1].tiles
+        assert not tiles[1].control
+    else:
+        assert len(tiles) == 1
+
+
+def test_basemaps_are_reexported_from_webmap():
+    assert webmap.BASEMAPS is basemaps.BASEMAPS and webmap.DEFAULT_BASEMAP == "carto"
+    assert webmap.BASEMAPS[webmap.DEFAULT_BASEMAP].title("en").startswith("Light")
+
+
+def test_tianditu_hidden_without_a_key(no_key):
+    assert basemaps.tianditu_key() is None
+    available = webmap.available_basemaps()
+    assert "tianditu_vec" not in available and "tianditu_img" not in available
+    assert {"carto", "carto_dark", "osm", "amap", "amap_satellite"} <= set(available)
+    with pytest.raises(basemaps.BasemapKeyError) as err:
+        webmap.build_map(["districts"], "zh", basemap="tianditu_vec")
+    assert basemaps.TIANDITU_KEY_ENV in err.value.en and "settings.local.toml" in err.value.en
+    assert "天地图" in err.value.zh and "密钥" in err.value.zh
+
+
+def test_tianditu_present_with_a_key(with_key):
+    assert basemaps.tianditu_key() == TEST_KEY
+    assert {"tianditu_vec", "tianditu_img"} <= set(webmap.available_basemaps())
+    assert list(webmap.available_basemaps()) == list(webmap.BASEMAPS)
+
+
+def test_tianditu_key_from_the_local_settings_file(no_key):
+    no_key.write_text('tianditu_key = "%s"\n' % TEST_KEY, encoding="utf-8")
+    assert basemaps.tianditu_key() == TEST_KEY
+    assert "tianditu_img" in webmap.available_basemaps()
+    # a broken file hides Tianditu quietly; asking for it explains what is wrong
+    no_key.write_text('tianditu_key = "unterminated\n', encoding="utf-8")
+    assert "tianditu_vec" not in webmap.available_basemaps()
+    with pytest.raises(basemaps.BasemapKeyError, match="settings.local.toml"):
+        webmap.build_map(["districts"], "zh", basemap="tianditu_vec")
+
+
+def test_a_malformed_key_never_reaches_the_page(no_key, monkeypatch):
+    monkeypatch.setenv(basemaps.TIANDITU_KEY_ENV, 'abc"+alert(1)+"')
+    with pytest.raises(basemaps.BasemapKeyError):
+        webmap.build_map(["districts"], "zh", basemap="tianditu_vec")
+
+
+def test_unknown_basemap_is_a_bilingual_value_error():
+    with pytest.raises(basemaps.UnknownBasemapError) as err:
+        webmap.build_map(["districts"], "zh", basemap="google")
+    assert isinstance(err.value, ValueError) and err.value.zh != err.value.en
+
+
+# --- GCJ-02 display shift ------------------------------------------------------------
+
+def _one_site(lon: float = 121.6051234, lat: float = 31.2059876) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        [{"id": "p", "name_zh": "点", "name_en": "pt", "source": "s", "method": "point location",
+          "accuracy_m": 1, "category_zh": "类", "category_en": "cat", "location_source": "x"}],
+        geometry=[Point(lon, lat)], crs="EPSG:4326")
+
+
+def _geojson(m, layer_id: str | None = None) -> dict:
+    for e in webassets.walk(m):
+        if isinstance(e, webmap.folium.GeoJson) and (layer_id is None or e.layer_name == layer_id):
+            return e.data
+    raise AssertionError(f"no GeoJson {layer_id}")
+
+
+@pytest.mark.parametrize("basemap_id", ["amap", "amap_satellite"])
+def test_amap_draws_points_at_their_gcj02_position(basemap_id):
+    lon, lat = 121.6051234, 31.2059876
+    m = webmap.build_map(["sites"], "zh", basemap=basemap_id, loader=lambda _id: _one_site(lon, lat), **PLAIN)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    x, y = _geojson(m)["features"][0]["geometry"]["coordinates"]
+    assert (x, y) == (round(glon, 6), round(glat, 6))
+    html = webmap.map_html(m)
+    assert f"[{round(glon, 6)}, {round(glat, 6)}]" in html
+    # the stored (WGS84) point is not in the page, and the data were not changed
+    assert f"[{round(lon, 6)}, {round(lat, 6)}]" not in html
+    plain = webmap.build_map(["sites"], "zh", basemap="carto", loader=lambda _id: _one_site(lon, lat), **PLAIN)
+    assert _geojson(plain)["features"][0]["geometry"]["coordinates"] == (round(lon, 6), round(lat, 6))
+
+
+def test_amap_view_options_are_shifted_too():
+    lat, lon = 31.2, 121.6
+    m = webmap.build_map(["sites"], "zh", basemap="amap", loader=lambda _id: _one_site(),
+                         center=(lat, lon), zoom=14, **PLAIN)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    assert m.location == pytest.approx([glat, glon], abs=1e-9)
+    m = webmap.build_map(["sites"], "zh", basemap="amap", loader=lambda _id: _one_site(),
+                         fit=(121.5, 31.1, 121.7, 31.3), **PLAIN)
+    (fb,) = [e for e in webassets.walk(m) if type(e).__name__ == "FitBounds"]
+    (sw_lat, sw_lon), (ne_lat, ne_lon) = fb.bounds
+    assert (sw_lon, sw_lat) == pytest.approx(wgs84_to_gcj02(121.5, 31.1), abs=1e-9)
+    assert (ne_lon, ne_lat) == pytest.approx(wgs84_to_gcj02(121.7, 31.3), abs=1e-9)
+
+
+def test_drawings_come_back_in_wgs84():
+    glon, glat = wgs84_to_gcj02(121.6, 31.2)
+    drawn = [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+                                                              "coordinates": [[glon, glat], [glon + 0.01, glat]]}}]
+    (back,) = webmap.drawings_to_wgs84(drawn, "amap")
+    assert back["geometry"]["coordinates"][0] == pytest.approx((121.6, 31.2), abs=2e-6)
+    assert webmap.drawings_to_wgs84(drawn, "carto") == drawn
+    assert drawn[0]["geometry"]["coordinates"][0] == [glon, glat]  # input untouched
+
+
+# --- opacity and view -----------------------------------------------------------------
+
+def test_opacity_multiplies_stroke_and_fill():
+    spec = layers.get_spec("science_city_2021")
+    full = webmap.build_map(["science_city_2021"], "zh", **PLAIN)
+    half = webmap.build_map(["science_city_2021"], "zh", opacity={"science_city_2021": 0.5}, **PLAIN)
+    s_full = _geojson(full)["features"][0]["properties"]["style"]
+    s_half = _geojson(half)["features"][0]["properties"]["style"]
+    assert s_full["opacity"] == spec.style.opacity and s_full["fillOpacity"] == spec.style.fill_opacity
+    assert s_half["opacity"] == pytest.approx(0.5 * spec.style.opacity)
+    assert s_half["fillOpacity"] == pytest.approx(0.5 * spec.style.fill_opacity)
+    # points too (CircleMarkers take their style from the same feature style)
+    pts = webmap.feature_collection(layers.get_spec("sites"), _one_site(), "zh", opacity=0.2)
+    style = pts["features"][0]["properties"]["style"]
+    assert style["fillOpacity"] == pytest.approx(0.2 * layers.get_spec("sites").style.fill_opacity)
+    assert style["opacity"] == pytest.approx(0.2)
+    # the legend swatch follows
+    assert 'fill-opacity="0.02"' in webmap.legend_html(["science_city_2021"], "zh",
+                                                         opacity={"science_city_2021": 0.5})
+
+
+@pytest.mark.parametrize("bad", [{"science_city_2021": 1.5}, {"science_city_2021": -0.1},
+                                 {"science_city_2021": float("nan")}, {"science_city_2021": "x"}])
+def test_bad_opacity_is_refused(bad):
+    with pytest.raises(webmap.MapOptionError):
+        webmap.build_map(["science_city_2021"], "zh", opacity=bad, **PLAIN)
+    with pytest.raises(layers.loading.LayerNotFoundError):
+        webmap.build_map(["science_city_2021"], "zh", opacity={"nope": 0.5}, **PLAIN)
+
+
+def test_center_and_zoom_replace_the_fit():
+    m = webmap.build_map(["districts"], "en", center=(31.21, 121.61), zoom=14.5, **PLAIN)
+    assert m.location == [31.21, 121.61] and m.options["zoom"] == 14.5
+    assert not [e for e in webassets.walk(m) if type(e).__name__ == "FitBounds"]
+    # zoom alone: the Science City's centre
+    m = webmap.build_map(["districts"], "en", zoom=11, **PLAIN)
+    x0, y0, x1, y1 = webmap.science_city_bounds()
+    assert m.location == pytest.approx([(y0 + y1) / 2, (x0 + x1) / 2])
+    # default: fit the Science City
+    m = webmap.build_map(["districts"], "en", **PLAIN)
+    (fb,) = [e for e in webassets.walk(m) if type(e).__name__ == "FitBounds"]
+    assert fb.bounds == [[y0, x0], [y1, x1]]
+
+
+def test_fit_wins_and_is_capped():
+    box = webmap.layer_bounds("sites")
+    m = webmap.build_map(["districts"], "en", fit=box, center=(31.0, 121.0), zoom=5, **PLAIN)
+    (fb,) = [e for e in webassets.walk(m) if type(e).__name__ == "FitBounds"]
+    x0, y0, x1, y1 = box
+    assert fb.bounds == [[y0, x0], [y1, x1]] and fb.options["maxZoom"] == webmap.FIT_MAX_ZOOM
+    # a single point (a search result) is fine too
+    webmap.build_map(["districts"], "en", fit=(121.6, 31.2, 121.6, 31.2), **PLAIN)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"center": (121.6, 31.2)}, CoordinateError),  # (lon, lat) by mistake
+    ({"center": (float("nan"), 121.6)}, CoordinateError),
+    ({"fit": (121.7, 31.1, 121.5, 31.3)}, CoordinateError),
+    ({"fit": (121.5, 31.1)}, CoordinateError),
+    ({"zoom": 40}, webmap.MapOptionError),
+])
+def test_bad_view_options(kwargs, error):
+    with pytest.raises(error) as err:
+        webmap.build_map(["districts"], "en", **kwargs, **PLAIN)
+    assert err.value.zh and err.value.en
+
+
+def test_layer_bounds():
+    x0, y0, x1, y1 = webmap.layer_bounds("science_city_2021")
+    assert (x0, y0, x1, y1) == tuple(layers.load("science_city_2021").total_bounds)
+    assert webmap.layer_bounds("sites", loader=lambda _id: _one_site(121.6, 31.2)) == (121.6, 31.2, 121.6, 31.2)
+    with pytest.raises(layers.loading.LayerNotFoundError):
+        webmap.layer_bounds("nope")
+    with pytest.raises(LayerFileError):
+        webmap.layer_bounds("sites", loader=lambda _id: (_ for _ in ()).throw(LayerFileError("gone", "没有")))
+
+
+# --- legend, title, meeting mode ------------------------------------------------------
+
+def test_legend_entries_one_per_layer_with_categories():
+    ids = ["districts", "structure", "corridors", "sites"]
+    text = webmap.legend_html(ids, "en")
+    entries = re.findall(r'<li class="zj-legend-layer">(<svg.*?</svg>)<span>(.*?)</span>', text)
+    assert [t for _, t in entries] == [webmap.esc(layers.get_spec(i).title_en)
+                                       for i in ("structure", "corridors", "sites", "districts")]
+    swatches = dict((t, s) for s, t in entries)
+    assert "<rect" in swatches[webmap.esc(layers.get_spec("structure").title_en)]
+    assert "<circle" in swatches[webmap.esc(layers.get_spec("sites").title_en)]
+    assert 'stroke-dasharray="4 3"' in swatches[webmap.esc(layers.get_spec("districts").title_en)]
+    cats = re.findall(r'<li class="zj-legend-cat">(<svg.*?</svg>)<span>(.*?)</span>', text)
+    assert [t for _, t in cats] == ["centre", "core", "river", "corridor", "wedge", "wetland", "green ring"]
+    assert "<line" in dict((t, s) for s, t in cats)["river"]  # an unfilled category is a line
+    assert 'class="zj-legend-key"' in text and "schematic" in text and 'stroke-dasharray="6 4"' in text
+    assert webmap.legend_html([], "zh") == ""
+
+
+def test_legend_from_data_names_categories_in_chinese():
+    frames = {"structure": layers.load("structure")}
+    text = webmap.legend_html(["structure"], "zh", frames=frames)
+    assert "一心 (centre)" in text and "两核 (core)" in text and "示意" in text
+    # no schematic feature drawn: no dashed key
+    plain = frames["structure"].assign(method="traced")
+    assert "zj-legend-key" not in webmap.legend_html(["structure"], "zh", frames={"structure": plain})
+
+
+def test_legend_escapes_hostile_titles_and_categories():
+    spec = LayerSpec(
+        id="hostile", title_zh=HOSTILE, title_en=HOSTILE, group="sites", geometry_types=("Point",),
+        path="data/none.geojson", popup_fields=(PopupField("name_*", "名称", "Name"),),
+        style=Style(color='red" onload="alert(1)', by="kind_en",
+                    categories={HOSTILE: {"color": "#000"}, "ok": {"color": "#fff"}}),
+        provenance=Provenance("s", "schematic", "2026-01-01", 1, "l", "a"))
+    frame = _one_site().assign(kind_en=HOSTILE, kind_zh="<i>类</i>")
+    for text in (webmap.legend_html([spec], "en"), webmap.legend_html([spec], "zh", frames={"hostile": frame})):
+        assert "<script" not in text and "<i>" not in text and 'onload="' not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert 'stroke="red&quot; onload=&quot;alert(1)"' in text
+
+
+def test_legend_on_the_map_and_off():
+    html = webmap.map_html(webmap.build_map(["structure"], "zh"))
+    assert "zj-legend" in html and _in_html(html, "一心两核 (空间结构)")
+    assert '"bottomleft"' in html
+    assert "zj-legend-body" not in webmap.map_html(webmap.build_map(["structure"], "zh", legend=False))
+
+
+def test_meeting_mode_title_and_larger_labels():
+    m = webmap.build_map(["districts"], "zh", meeting=True, date="2026-11-22")
+    html = webmap.map_html(m)
+    assert webmap.MEETING_CSS in html and _in_html(html, "张江科学城规划图") and "2026-11-22" in html
+    en = webmap.map_html(webmap.build_map(["districts"], "en", meeting=True))
+    assert _in_html(en, "Zhangjiang Science City planning map")
+    plain = webmap.map_html(webmap.build_map(["districts"], "zh"))
+    assert webmap.MEETING_CSS not in plain and "zj-title" not in plain.split("</style>", 1)[1]
+
+
+def test_meeting_title_is_escaped():
+    html = webmap.map_html(webmap.build_map(["districts"], "en", meeting=True, title=HOSTILE))
+    assert HOSTILE not in html and "\\u003cscript\\u003ealert" not in html
+    assert _in_html(html, "&lt;script&gt;alert(1)&lt;/script&gt;")
+    assert webmap.title_html(HOSTILE, "2026-01-01").startswith(
+        '<div class="zj-title-main">&lt;script&gt;alert(1)&lt;/script&gt;</div>')
+
+
+# --- URL sync, controls, assets, size ------------------------------------------------
+
+def test_url_sync_script_only_when_asked():
+    plain = webmap.map_html(webmap.build_map(["districts"], "zh", **PLAIN))
+    assert "replaceState" not in plain and "moveend" not in plain
+    synced = webmap.map_html(webmap.build_map(["districts"], "zh", url_sync=True, **PLAIN))
+    assert "replaceState" in synced and "window.top" in synced and "try {" in synced
+    for param in ('"lat"', '"lon"', '"z"', "toFixed(5)", "toFixed(2)"):
+        assert param in synced
+    assert "zjGcj02ToWgs84" not in synced  # a WGS84 basemap needs no conversion
+    gcj = webmap.map_html(webmap.build_map(["districts"], "zh", basemap="amap", url_sync=True, **PLAIN))
+    assert "zjGcj02ToWgs84(lon, lat)" in gcj
+
+
+def _all_controls(basemap: str = "carto") -> webmap.folium.Map:
+    return webmap.build_map(["districts", "structure", "sites"], "zh", basemap=basemap, meeting=True,
+                            title="标题", url_sync=True, fullscreen=True, measure=True, draw=True,
+                            legend=True)
+
+
+def test_controls_are_on_the_map():
+    m = _all_controls()
+    kinds = {type(e).__name__ for e in webassets.walk(m)}
+    assert {"Fullscreen", "MeasureControl", "Draw", "LayerControl"} <= kinds
+    html = webmap.map_html(m)
+    assert '"localization": "cn"' in html and '"primaryLengthUnit": "meters"' in html
+    assert '"polygon": {' in html and '"marker": false' in html and "alert(coords)" not in html
+    assert "drawLocal" in html  # Chinese draw labels
+    en = webmap.map_html(webmap.build_map(["districts"], "en"))
+    assert '"localization": "en"' in en and "drawLocal" not in en
+    assert "L.control.scale" in en
+
+
+@pytest.mark.parametrize("basemap_id", [None, "carto", "amap"])
+def test_no_external_asset_urls_with_all_controls_on(basemap_id):
+    m = _all_controls(basemap_id)
+    assert webassets.external_assets(m) == []
+    html = webmap.map_html(m)
+    base = None if basemap_id is None else webmap.BASEMAPS[basemap_id]
+    allowed = () if base is None else tuple([base.tiles.split("{z}")[0].split("{x}")[0].split("?")[0]]
+                                            + re.findall(r'href="([^"]+)"', base.attribution))
+    for url in re.findall(r"https?://[^\s\"'\\)]+", html):
+        assert allowed and url.startswith(allowed), url
+    for tag in re.findall(r"<(?:script|link)\b[^>]*>", html, flags=re.I):
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", tag, flags=re.I), tag[:200]
+    # every stylesheet's images are inlined (leaflet.draw's sprite, leaflet-measure's icons)
+    for elem in webassets.walk(m):
+        for _, url in getattr(elem, "default_css", []):
+            css = base64.b64decode(url.split("base64,", 1)[1]).decode("utf-8")
+            assert webassets.css_external_urls(css) == [], url[:60]
+
+
+def test_css_url_check_finds_relative_images():
+    css = ".a{background:url(images/spritesheet.svg)} .b{background:url('data:image/png;base64,AA')}"
+    assert webassets.css_external_urls(css) == ["images/spritesheet.svg"]
+
+
+def test_context_layer_is_simplified_for_display_only():
+    full = layers.load("districts")
+    shown = webmap.simplify_for_display(full)
+    n_full = int(shapely.get_num_coordinates(full.geometry.to_numpy()).sum())
+    n_shown = int(shapely.get_num_coordinates(shown.geometry.to_numpy()).sum())
+    assert n_shown < 0.8 * n_full
+    assert shown.geometry.is_valid.all() and len(shown) == len(full)
+    metric_full, metric_shown = full.to_crs(32651), shown.to_crs(32651)
+    assert (metric_shown.area / metric_full.area).between(0.99, 1.01).all()
+    # neighbours still share their edges: no gaps or overlaps open up between districts
+    overlap = metric_shown.geometry.union_all().area - metric_shown.area.sum()
+    assert abs(overlap) < 1e-6 * metric_shown.area.sum()
+    assert int(shapely.get_num_coordinates(layers.load("districts").geometry.to_numpy()).sum()) == n_full
+    m = webmap.build_map(["districts"], "zh", **PLAIN)
+    xy = _geojson(m)["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert all(round(v, 5) == v for v in xy)
+
+
+def test_default_view_within_budget():
+    sizes = webmap.default_view_bytes()
+    print(f"\ndefault view: {sizes}")
+    assert 0 < sizes["html"] <= settings.MAP_BYTES_BUDGET
+    assert 0 < sizes["st_folium"] <= settings.MAP_BYTES_BUDGET
+
+
+def test_st_folium_payload_estimate_is_an_upper_bound():
+    sf = pytest.importorskip("streamlit_folium")
+    ids = [s.id for s in layers.LAYERS if s.visible_by_default]
+    estimate = webmap.payload_bytes(webmap.build_map(ids, "zh"))["st_folium"]
+    m = webmap.build_map(ids, "zh")
+    try:
+        html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
+    except AttributeError:
+        pytest.skip("streamlit-folium internals changed")
+    links = {u for e in webassets.walk(m)
+             for _, u in list(getattr(e, "default_js", [])) + list(getattr(e, "default_css", []))}
+    exact = sum(len(p.encode()) for p in [html, header, script, *links])
+    assert exact <= estimate <= 1.05 * exact
+    assert exact <= settings.MAP_BYTES_BUDGET
+
+
+# --- one small check in a real browser (skipped without Debian's Chromium) -------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+_JS_IMAGE_SIZE = """async (sel) => {
+  const el = document.querySelector(sel);
+  if (!el) return null;
+  const bg = getComputedStyle(el).backgroundImage;
+  const m = bg.match(/url\\("([^"]+)"\\)/);
+  if (!m) return {bg: bg.slice(0, 60), width: 0};
+  const img = new Image();
+  const ok = await new Promise(r => { img.onload = () => r(true); img.onerror = () => r(false); img.src = m[1]; });
+  return {bg: m[1].slice(0, 30), width: ok ? img.naturalWidth : 0};
+}"""
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (browser checks never download one)")
+def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path):
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import parse_qs, urlsplit
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+
+    ids = [s.id for s in layers.LAYERS if s.visible_by_default]
+    pages = {"map.html": webmap.build_map(ids, "zh", meeting=True, url_sync=True),
+             "map_amap.html": webmap.build_map(["science_city_2021"], "en", basemap="amap", url_sync=True)}
+    for name, m in pages.items():
+        (tmp_path / name).write_text(webmap.map_html(m), encoding="utf-8")
+        (tmp_path / f"parent_{name}").write_text(
+            f'<!doctype html><meta charset="utf-8"><body style="margin:0">'
+            f'<iframe src="{name}" style="border:0;width:1280px;height:800px"></iframe>', encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+
+    blocked, errors = [], []
+
+    def route(r):
+        url = r.request.url
+        if url.split(":", 1)[0] in ("data", "blob", "about") or urlsplit(url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    pts = [(121.6, 31.2), (121.45, 31.05), (121.9, 31.4), (116.39, 39.91), (113.26, 23.13), (2.35, 48.85)]
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            try:
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+                ctx.route("**/*", route)
+                page = ctx.new_page()
+                page.on("pageerror", lambda e: errors.append(str(e)))
+
+                # 1. all controls drawn, with icons that load from data: URIs
+                page.goto(f"{origin}/parent_map.html?lang=zh&keep=1", wait_until="load")
+                frame = page.frame_locator("iframe")
+                frame.locator(".leaflet-draw-draw-polygon").wait_for(timeout=30_000)
+                f = page.frames[1]
+                icons = {sel: f.evaluate(_JS_IMAGE_SIZE, sel) for sel in (
+                    ".leaflet-draw-draw-polyline", ".leaflet-draw-draw-polygon", ".leaflet-draw-edit-edit",
+                    ".leaflet-control-measure-toggle", ".leaflet-control-zoom-fullscreen",
+                )}
+                for sel, info in icons.items():
+                    assert info and info["bg"].startswith("data:image/") and info["width"] > 0, (sel, info)
+                assert f.locator(".zj-title-main").inner_text() == "张江科学城规划图"
+                assert "图例" in f.locator(".zj-legend summary").inner_text()
+
+                # 2. the JavaScript GCJ-02 formula agrees with geo.chinacoords (< 0.5 m)
+                js = webassets.gcj02_js()
+                fwd = f.evaluate("(pts) => {" + js + "return pts.map(p => zjWgs84ToGcj02(p[0], p[1])); }", pts)
+                gcj = [wgs84_to_gcj02(*pt) for pt in pts]
+                inv = f.evaluate("(pts) => {" + js + "return pts.map(p => zjGcj02ToWgs84(p[0], p[1])); }", gcj)
+                for (jx, jy), (px, py) in list(zip(fwd, gcj)) + list(zip(inv, [gcj02_to_wgs84(*g) for g in gcj])):
+                    assert abs(jx - px) * 111_320 < 0.5 and abs(jy - py) * 111_320 < 0.5
+
+                # 3. moving the map writes lat/lon/z into the top window's URL, keeping the rest
+                f.evaluate("() => { const id = document.querySelector('.folium-map').id;"
+                           " window[id].setView([31.21, 121.61], 14); }")
+                page.wait_for_function("() => location.search.includes('z=14.00')", timeout=10_000)
+                q = parse_qs(urlsplit(page.url).query)
+                assert q["lang"] == ["zh"] and q["keep"] == ["1"]
+                assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
+
+                # 4. the screenshot a reviewer looks at: the measure control open (the legend
+                #    folds away first, as a planner would fold it on a short screen)
+                frame.locator(".zj-legend summary").click()
+                frame.locator(".leaflet-control-measure").hover()
+                page.wait_for_timeout(400)
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / "webmap_controls.png"))
+
+                # 5. on Amap tiles the URL still gets WGS84 (the displayed centre converted back)
+                page.goto(f"{origin}/parent_map_amap.html", wait_until="load")
+                page.frame_locator("iframe").locator(".leaflet-control-measure").wait_for(timeout=30_000)
+                glon, glat = wgs84_to_gcj02(121.61, 31.21)
+                amap_frame = next(f for f in page.frames if f.url.endswith("/map_amap.html"))
+                amap_frame.wait_for_function("() => { const el = document.querySelector('.folium-map');"
+                                             " return el && window[el.id] && window[el.id]._loaded; }",
+                                             timeout=30_000)
+                page.wait_for_function("() => location.search.includes('z=')", timeout=10_000)  # opening view written
+                amap_frame.evaluate("([lat, lon]) => { const id = document.querySelector('.folium-map').id;"
+                                    " window[id].setView([lat, lon], 15); }", [glat, glon])
+                page.wait_for_function("() => location.search.includes('z=15.00')", timeout=10_000)
+                q = parse_qs(urlsplit(page.url).query)
+                assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
+                assert not errors, errors
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    # nothing but basemap tiles was ever requested from another host
+    hosts = {urlsplit(u).hostname for u in blocked}
+    assert hosts <= {"a.basemaps.cartocdn.com", "b.basemaps.cartocdn.com", "c.basemaps.cartocdn.com",
+                     "d.basemaps.cartocdn.com", "webrd01.is.autonavi.com", "webrd02.is.autonavi.com",
+                     "webrd03.is.autonavi.com", "webrd04.is.autonavi.com"}, hosts

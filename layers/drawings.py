@@ -1,0 +1,42 @@
+"""The planner's own drawings, kept for the session and drawn back onto the map."""
+from __future__ import annotations
+
+import folium
+
+from geo.errors import ZJError
+from layers.analysis import drawn_geometry, measure
+from layers.webmap import esc
+
+#: Style of the planner's drawings: black dashed outline, light fill (prints in greyscale).
+DRAWING_STYLE = {"color": "#000000", "weight": 2.5, "dashArray": "2 4", "fillColor": "#000000", "fillOpacity": 0.08}
+
+
+def drawing_label(drawing: dict, lang: str) -> str:
+    """A short escaped label for a drawing: its length or area."""
+    try:
+        m = measure(drawn_geometry(drawing))
+    except ZJError as exc:
+        return esc(exc.zh if lang == "zh" else exc.en)
+    if m["length_m"] is not None:
+        return esc(("长度 " if lang == "zh" else "Length ") + f"{m['length_m']:,.0f} m")
+    if m["area_km2"] is not None:
+        return esc(("面积 " if lang == "zh" else "Area ") + f"{m['area_km2']:,.3f} km²")
+    return ""
+
+
+def add_drawings(m: folium.Map, drawings: list[dict], lang: str) -> None:
+    """Draw the session's drawings on ``m`` (after a rerun rebuilt the map) with their figures."""
+    if not drawings:
+        return
+    group = folium.FeatureGroup(name="我的绘制" if lang == "zh" else "My drawings", control=False)
+    for drawing in drawings:
+        try:
+            geom = drawn_geometry(drawing)
+        except ZJError:
+            continue  # shown as an error in the drawing panel, not drawn
+        folium.GeoJson(
+            geom.__geo_interface__,
+            style_function=lambda _f: DRAWING_STYLE,
+            tooltip=folium.Tooltip(drawing_label(drawing, lang)),
+        ).add_to(group)
+    group.add_to(m)

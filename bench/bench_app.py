@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import layers  # noqa: E402
 from layers import webmap  # noqa: E402
 
 
@@ -62,11 +61,9 @@ def main() -> None:
     for name, values in results.items():
         print(f"  {name:<18} {statistics.median(values) * 1000:7.0f} ms   (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})")
 
-    ids = [s.id for s in layers.LAYERS if s.visible_by_default]
-    m = webmap.build_map(ids, "zh")
-    html = webmap.map_html(m).encode("utf-8")
-    print(f"default view: {len(ids)} layers, map HTML {len(html):,} bytes ({len(html) / 2**20:.2f} MiB; target ≤ 2 MiB)")
-
+    sizes = webmap.default_view_bytes()
+    print(f"default view bytes: standalone HTML {sizes['html']:,}; sent by st_folium ≤ {sizes['st_folium']:,} "
+          f"({sizes['st_folium'] / 2**20:.2f} MiB; target ≤ 2 MiB)")
 
 if __name__ == "__main__":
     main()

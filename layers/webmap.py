@@ -23,6 +23,7 @@ outlines) are simplified by ``geo.settings.DISPLAY_SIMPLIFY_M`` and rounded to 1
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import math
 import os
@@ -369,12 +370,15 @@ def _style(feature: dict) -> dict:
 
 def add_layer(m: folium.Map, spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str,
               show: bool = True, *, opacity: float = 1.0, decimals: int = settings.COORD_DECIMALS,
-              popup_width: int = 420) -> folium.FeatureGroup:
-    """Draw one layer on ``m`` as a FeatureGroup listed in the layer control."""
+              popup_width: int = 420, data: dict | None = None) -> folium.FeatureGroup:
+    """Draw one layer on ``m`` as a FeatureGroup listed in the layer control.
+
+    ``data`` is the layer's :func:`feature_collection`, when the caller has it already.
+    """
     # The attribution sits on the GeoJSON layer: folium passes FeatureGroup options where
     # Leaflet expects the list of layers, so an attribution there would be lost.
     group = folium.FeatureGroup(name=layer_label(spec, lang), overlay=True, control=True, show=show)
-    data = feature_collection(spec, gdf, lang, decimals, opacity=opacity)
+    data = feature_collection(spec, gdf, lang, decimals, opacity=opacity) if data is None else data
     folium.GeoJson(
         data,
         name=spec.id,
@@ -764,6 +768,35 @@ def _draw_control() -> plugins.Draw:
     )
 
 
+def _display_frame(spec: LayerSpec, gdf: gpd.GeoDataFrame, coords: str) -> tuple[gpd.GeoDataFrame, int]:
+    """A layer as drawn: simplified if it is context, shifted for a GCJ-02 basemap."""
+    decimals = settings.COORD_DECIMALS
+    if spec.group in DISPLAY_SIMPLIFY_GROUPS:
+        gdf = simplify_for_display(gdf)
+        decimals = DISPLAY_SIMPLIFIED_DECIMALS
+    if coords != "wgs84":
+        gdf = convert_frame(gdf, "wgs84", coords)
+    return gdf, decimals
+
+
+@functools.lru_cache(maxsize=256)
+def _display_layer(layer_id: str, lang: str, coords: str, factor: float
+                   ) -> tuple[gpd.GeoDataFrame, int, dict]:
+    """Cached display frame and browser GeoJSON of a catalogue layer (the slow part of a rerun).
+
+    Callers must not modify the returned objects.
+    """
+    spec = get_spec(layer_id)
+    gdf, decimals = _display_frame(spec, load(layer_id), coords)
+    return gdf, decimals, feature_collection(spec, gdf, lang, decimals, opacity=factor)
+
+
+@functools.lru_cache(maxsize=128)
+def _catalogue_legend(layer_ids: tuple[str, ...], lang: str, opacity: tuple[tuple[str, float], ...]) -> str:
+    """:func:`legend_html` of catalogue layers, cached (their data do not change while running)."""
+    return legend_html(layer_ids, lang, frames={i: load(i) for i in layer_ids}, opacity=dict(opacity))
+
+
 def build_map_report(layer_ids: Iterable[str], lang: str = "zh", *, basemap: str | None = DEFAULT_BASEMAP,
                      loader: Callable[[str], gpd.GeoDataFrame] = load,
                      bounds: tuple[float, float, float, float] | None = None,
@@ -875,15 +908,15 @@ def build_map_report(layer_ids: Iterable[str], lang: str = "zh", *, basemap: str
         if layer_id not in loaded:
             continue
         spec = get_spec(layer_id)
-        gdf = loaded[layer_id]
-        decimals = settings.COORD_DECIMALS
-        if spec.group in DISPLAY_SIMPLIFY_GROUPS:
-            gdf = simplify_for_display(gdf)
-            decimals = DISPLAY_SIMPLIFIED_DECIMALS
-        if shifted:
-            gdf = convert_frame(gdf, "wgs84", base.coords)
-        add_layer(m, spec, gdf, lang, opacity=factors.get(layer_id, 1.0), decimals=decimals,
-                  popup_width=560 if meeting else 420)
+        coords = base.coords if shifted else "wgs84"
+        factor = factors.get(layer_id, 1.0)
+        if loader is load:  # catalogue data do not change while the process runs: reuse
+            gdf, decimals, data = _display_layer(layer_id, lang, coords, factor)
+        else:
+            gdf, decimals = _display_frame(spec, loaded[layer_id], coords)
+            data = None
+        add_layer(m, spec, gdf, lang, opacity=factor, decimals=decimals,
+                  popup_width=560 if meeting else 420, data=data)
         build.drawn.append(layer_id)
         build.feature_counts[layer_id] = int(len(gdf))
 
@@ -907,7 +940,10 @@ def build_map_report(layer_ids: Iterable[str], lang: str = "zh", *, basemap: str
     if measure:
         _measure_control(lang).add_to(m)
     if legend and build.drawn:
-        text = legend_html(build.drawn, lang, frames={i: loaded[i] for i in build.drawn}, opacity=factors)
+        if loader is load:
+            text = _catalogue_legend(tuple(build.drawn), lang, tuple(sorted(factors.items())))
+        else:
+            text = legend_html(build.drawn, lang, frames={i: loaded[i] for i in build.drawn}, opacity=factors)
         add_control(m, text, "bottomleft", "zj-legend")
     if url_sync:
         MapScript(lambda var: url_sync_js(var, gcj02=shifted), "zj_url_sync").add_to(m)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,8 +16,8 @@ from layers.catalogue import LAYERS
 from layers.spec import LayerSpec
 from layers.validate import problems
 
-#: Project root (the folder holding ``data/``).
-ROOT = Path(__file__).resolve().parent.parent
+#: Folder holding ``data/``: the project root, or ``$ZJ_DATA_ROOT`` (tests run the app on a copy).
+ROOT = Path(os.environ.get("ZJ_DATA_ROOT") or Path(__file__).resolve().parent.parent)
 
 _BY_ID: dict[str, LayerSpec] = {spec.id: spec for spec in LAYERS}
 

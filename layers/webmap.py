@@ -239,7 +239,7 @@ MAP_CSS = """<style>
 .zj-legend, .zj-title { background: rgba(255,255,255,0.92); border-radius: 4px;
   box-shadow: 0 1px 5px rgba(0,0,0,0.4); color: #222; }
 .zj-legend { font-size: 11px; line-height: 1.25; padding: 4px 8px; max-width: 260px;
-  max-height: 45vh; overflow-y: auto; }
+  max-height: 35vh; overflow-y: auto; }
 .zj-legend summary { font-weight: bold; cursor: pointer; }
 .zj-legend ul { list-style: none; margin: 4px 0 0 0; padding: 0; }
 .zj-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }

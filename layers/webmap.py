@@ -239,7 +239,7 @@ MAP_CSS = """<style>
 .zj-legend, .zj-title { background: rgba(255,255,255,0.92); border-radius: 4px;
   box-shadow: 0 1px 5px rgba(0,0,0,0.4); color: #222; }
 .zj-legend { font-size: 11px; line-height: 1.25; padding: 4px 8px; max-width: 260px;
-  max-height: 35vh; overflow-y: auto; }
+  max-height: min(35vh, calc(100vh - 330px)); min-height: 1.4em; overflow-y: auto; }
 .zj-legend summary { font-weight: bold; cursor: pointer; }
 .zj-legend ul { list-style: none; margin: 4px 0 0 0; padding: 0; }
 .zj-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
@@ -258,7 +258,7 @@ MEETING_CSS = """<style>
 .leaflet-control-layers-selector { width: 16px; height: 16px; }
 .leaflet-tooltip { font-size: 16px; }
 .leaflet-popup-content .zj-popup { font-size: 16px !important; max-width: 560px !important; }
-.zj-legend { font-size: 15px; max-width: 360px; }
+.zj-legend { font-size: 15px; max-width: 360px; max-height: min(35vh, calc(100vh - 440px)); }
 .zj-legend svg { transform: scale(1.25); margin: 0 3px; }
 .zj-title { padding: 10px 16px; max-width: 640px; }
 .zj-title-main { font-size: 28px; }
@@ -716,7 +716,7 @@ def drawings_to_wgs84(features: Iterable[dict], basemap: str | None) -> list[dic
 
 
 class MeasureControl(plugins.MeasureControl):
-    """folium's MeasureControl with the Leaflet ≥ 1.8 fix applied before the control is made.
+    """folium's MeasureControl, first in its corner, with the Leaflet ≥ 1.8 fix applied first.
 
     (leaflet-measure 2.1.7 pans to its invisible capture marker on focus under Leaflet
     1.8+, its issue 171; folium carries the same fix with a link in a comment, which
@@ -733,6 +733,8 @@ class MeasureControl(plugins.MeasureControl):
             });
             var {{ this.get_name() }} = new L.Control.Measure({{ this.options|tojavascript }});
             {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
+            (function (c) { c.parentNode.insertBefore(c, c.parentNode.firstChild); })(
+                {{ this.get_name() }}.getContainer());
         {% endmacro %}
         """)
 
@@ -740,7 +742,9 @@ class MeasureControl(plugins.MeasureControl):
 def _measure_control(lang: str) -> MeasureControl:
     ui = _UI[lang]
     return MeasureControl(
-        position="topleft",
+        # top right, above the layer control: the left column (title, zoom, full screen,
+        # draw) and the legend below it leave no room on short maps
+        position="topright",
         primary_length_unit="meters",
         secondary_length_unit="kilometers",
         primary_area_unit="hectares",

@@ -7,169 +7,17 @@ artifacts/screenshots/ for a reviewer to look at.
 """
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit
-
-import pytest
 
 import layers
-from geo.errors import ZJError
 from layers.webmap import draw_order
+from browser_support import (  # noqa: F401  (app_url and browser are fixtures)
+    FOLIUM_IFRAME, SHOTS, TIMEOUT_MS, Session, app_url, browser, skip_without_chromium)
+from browser_support import expected_default as _expected_default
+from browser_support import open_app as _open_app
+from browser_support import wait_for_shapes as _wait_for_shapes
 
-CHROMIUM = Path(os.environ.get("ZJ_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-SHOTS = ARTIFACTS / "screenshots"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-TIMEOUT_MS = 60_000
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (bash .ci/run does); "
-           "browser tests never download a browser",
-)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _expected_default() -> tuple[list[str], int]:
-    """Default-visible layers that load, and how many shapes they draw (one SVG path each)."""
-    ids, shapes = [], 0
-    for spec in layers.LAYERS:
-        if not spec.visible_by_default:
-            continue
-        try:
-            shapes += len(layers.load(spec.id))
-        except ZJError:
-            continue
-        ids.append(spec.id)
-    return ids, shapes
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log_path = ARTIFACTS / "streamlit_test.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after 60 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-class Session:
-    """A page with every non-localhost request blocked and the blocked ones counted."""
-
-    def __init__(self, browser):
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1300}, locale="zh-CN")
-        self.context.route("**/*", self._route)
-        self.context.route_web_socket(re.compile(r"^wss?://(?!(localhost|127\.0\.0\.1)[:/])"),
-                                      self._ws_route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-
-    def _route(self, route):
-        url = route.request.url
-        scheme = url.split(":", 1)[0]
-        if scheme in ("data", "blob", "about") or urlsplit(url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def _ws_route(self, ws):
-        self.blocked.append(ws.url)
-        ws.close()
-
-    def report(self, name: str) -> None:
-        """Print the blocked requests and page errors, and keep them in artifacts/browser_report.txt."""
-        hosts = sorted({urlsplit(u).hostname or u for u in self.blocked})
-        lines = [f"[{name}] blocked {len(self.blocked)} non-localhost request(s) from hosts {hosts}"]
-        lines += [f"   blocked: {u}" for u in self.blocked]
-        lines += [f"   {e}" for e in self.errors]
-        print("\n" + "\n".join(lines[:8]))
-        ARTIFACTS.mkdir(exist_ok=True)
-        with open(ARTIFACTS / "browser_report.txt", "a", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def _open_app(s: Session, url: str):
-    s.page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
-    s.page.wait_for_selector(FOLIUM_IFRAME, timeout=TIMEOUT_MS)
-    frame = s.page.frame_locator(FOLIUM_IFRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
-    return frame
-
-
-def _folium_frame(page):
-    for f in page.frames:
-        if "streamlit_folium" in f.url:
-            return f
-    raise AssertionError(f"no streamlit-folium frame among {[f.url for f in page.frames]}")
-
-
-def _wait_for_shapes(page, n: int) -> int:
-    frame = _folium_frame(page)
-    frame.wait_for_function(
-        "n => document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length >= n",
-        arg=n, timeout=TIMEOUT_MS)
-    return frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count()
+pytestmark = skip_without_chromium
 
 
 def test_app_draws_the_map_offline(app_url, browser):

@@ -721,9 +721,13 @@ def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path):
                 assert q["lang"] == ["zh"] and q["keep"] == ["1"]
                 assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
 
-                # 4. the screenshot a reviewer looks at: the measure control open (the legend
-                #    folds away first, as a planner would fold it on a short screen)
-                frame.locator(".zj-legend summary").click()
+                # 4. nothing covers the controls (the legend stays clear of the left column);
+                #    the screenshot a reviewer looks at shows the measure control open
+                for sel in (".leaflet-draw-edit-remove", ".leaflet-control-measure-toggle"):
+                    hit = f.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                        const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                        return e === document.querySelector(sel) || document.querySelector(sel).contains(e); }""", sel)
+                    assert hit, f"{sel} is covered"
                 frame.locator(".leaflet-control-measure").hover()
                 page.wait_for_timeout(400)
                 SHOTS.mkdir(parents=True, exist_ok=True)

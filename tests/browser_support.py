@@ -1,0 +1,268 @@
+"""Shared helpers of the browser tests (tests/test_browser*.py).
+
+Starts ``streamlit run app.py`` on a free port (optionally on a copy of the data, via
+``ZJ_DATA_ROOT``), drives Debian's Chromium through Playwright (never a downloaded
+browser) with every non-localhost request blocked and counted, and finds the Leaflet
+map inside the streamlit-folium iframe.
+
+Playwright's sync API runs route handlers on the calling thread: wait with
+``page.wait_for_*`` / ``page.wait_for_timeout``, never ``time.sleep``, in a test.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator, Mapping
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import layers
+from geo.errors import ZJError
+
+CHROMIUM = Path(os.environ.get("ZJ_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 60_000
+#: Blocked requests that are map tiles (the only thing allowed to want the internet).
+TILE_URL = re.compile(r"/\d+/\d+/\d+(@2x)?\.png|appmaptile")
+#: Interactive vector shapes of the map: one SVG path per polygon, line or circle marker.
+SHAPES = ".leaflet-overlay-pane path.leaflet-interactive"
+
+skip_without_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (bash .ci/run does); "
+           "browser tests never download a browser",
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def expected_default() -> tuple[list[str], int]:
+    """Default-visible layers that load, and how many shapes they draw (one SVG path each)."""
+    ids, shapes = [], 0
+    for spec in layers.LAYERS:
+        if not spec.visible_by_default:
+            continue
+        try:
+            shapes += len(layers.load(spec.id))
+        except ZJError:
+            continue
+        ids.append(spec.id)
+    return ids, shapes
+
+
+@contextlib.contextmanager
+def run_app(log_name: str = "streamlit_test.log", env: Mapping[str, str] | None = None,
+            startup_s: float = 60) -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port; yields its base URL, stops it after."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    log_path = ARTIFACTS / log_name
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_s
+        while True:  # no browser exists yet: a plain sleep is fine here
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {startup_s:g} s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's headless Chromium through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """The app on the project's data, shared by the tests of a module."""
+    with run_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+class Session:
+    """A page with every non-localhost request blocked and the blocked ones counted."""
+
+    def __init__(self, browser, viewport: tuple[int, int] = (1400, 1300)):
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                           locale="zh-CN")
+        self.context.route("**/*", self._route)
+        self.context.route_web_socket(re.compile(r"^wss?://(?!(localhost|127\.0\.0\.1)[:/])"),
+                                      self._ws_route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def _route(self, route):
+        url = route.request.url
+        scheme = url.split(":", 1)[0]
+        if scheme in ("data", "blob", "about") or urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _ws_route(self, ws):
+        self.blocked.append(ws.url)
+        ws.close()
+
+    def non_tile_blocked(self) -> list[str]:
+        """Blocked requests that were not map tiles."""
+        return [u for u in self.blocked if not TILE_URL.search(u)]
+
+    def report(self, name: str) -> None:
+        """Print the blocked requests and page errors, and keep them in artifacts/browser_report.txt."""
+        hosts = sorted({urlsplit(u).hostname or u for u in self.blocked})
+        tiles = len(self.blocked) - len(self.non_tile_blocked())
+        lines = [f"[{name}] blocked {len(self.blocked)} non-localhost request(s) ({tiles} map tiles) "
+                 f"from hosts {hosts}"]
+        lines += [f"   blocked: {u}" for u in self.blocked]
+        lines += [f"   {e}" for e in self.errors]
+        print("\n" + "\n".join(lines[:8]))
+        ARTIFACTS.mkdir(exist_ok=True)
+        with open(ARTIFACTS / "browser_report.txt", "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+
+    def screenshot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def open_app(s: Session, url: str):
+    """Open ``url`` and wait for the Leaflet map; returns the map iframe's FrameLocator."""
+    s.page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    s.page.wait_for_selector(FOLIUM_IFRAME, timeout=TIMEOUT_MS)
+    frame = s.page.frame_locator(FOLIUM_IFRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=TIMEOUT_MS)
+    return frame
+
+
+def folium_frame(page):
+    """The streamlit-folium iframe as a Playwright Frame."""
+    for f in page.frames:
+        if "streamlit_folium" in f.url:
+            return f
+    raise AssertionError(f"no streamlit-folium frame among {[f.url for f in page.frames]}")
+
+
+def wait_for_shapes(page, n: int) -> int:
+    """Wait until the map draws at least ``n`` shapes; return how many it draws."""
+    frame = folium_frame(page)
+    frame.wait_for_function("([n, sel]) => document.querySelectorAll(sel).length >= n",
+                            arg=[n, SHAPES], timeout=TIMEOUT_MS)
+    return frame.locator(SHAPES).count()
+
+
+#: JavaScript (run in the top page) counting the map's shapes; -1 while there is no map.
+JS_SHAPE_COUNT = f"""() => {{
+  const f = document.querySelector('{FOLIUM_IFRAME}');
+  const d = f && f.contentDocument;
+  return d && d.querySelector('.leaflet-container') ? d.querySelectorAll('{SHAPES}').length : -1;
+}}"""
+
+
+def shape_count(page) -> int:
+    """How many shapes the map draws now (-1 while there is no map)."""
+    return page.evaluate(JS_SHAPE_COUNT)
+
+
+def wait_for_shape_count(page, n: int | None = None, at_least: int = 0, stable_ms: int = 600,
+                         timeout_ms: int = TIMEOUT_MS) -> int:
+    """Wait until the map's shape count is ``n`` (or, with ``n`` None, any count ≥ ``at_least``)
+    and has not changed for ``stable_ms``; returns it."""
+    page.evaluate("() => { window.__zjShapes = null; }")
+    page.wait_for_function(
+        f"""([n, atLeast, stable]) => {{
+          const c = ({JS_SHAPE_COUNT})();
+          const now = performance.now();
+          if ((n !== null && c !== n) || c < atLeast) {{ window.__zjShapes = null; return false; }}
+          if (!window.__zjShapes || window.__zjShapes.c !== c) window.__zjShapes = {{c, since: now}};
+          return now - window.__zjShapes.since >= stable;
+        }}""", arg=[n, at_least, stable_ms], polling=100, timeout=timeout_ms)
+    return shape_count(page)
+
+
+def query(page) -> dict[str, str]:
+    """The top page's URL query parameters now (first value of each; the map rewrites them)."""
+    href = page.evaluate("() => window.location.href")
+    return {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+
+
+#: JavaScript finding the Leaflet map of a folium page: ``window[<.folium-map id>]`` in a
+#: standalone folium file; streamlit-folium renames it (``window.map`` in ``#map_div``).
+JS_FIND_MAP = """(() => {
+  const el = document.querySelector('.folium-map');
+  if (el && window[el.id] instanceof L.Map) return window[el.id];
+  if (window.map instanceof L.Map) return window.map;
+  for (const k of Object.keys(window)) {
+    try { if (window[k] instanceof L.Map) return window[k]; } catch (e) { /* cross-origin getter */ }
+  }
+  throw new Error('no Leaflet map in this frame');
+})()"""
+
+
+def map_js(frame, body: str, arg=None):
+    """Evaluate ``body`` (statements ending in ``return``) in the map frame, with ``map``
+    bound to the Leaflet map and ``arg`` to ``arg``."""
+    return frame.evaluate(f"([arg]) => {{ const map = {JS_FIND_MAP}; {body} }}", [arg])

@@ -16,9 +16,9 @@ import layers
 from geo.errors import ZJError
 from layers import analysis, indicators, search, templatecache, viewstate
 from layers.i18n import LANG_CHOICES, t
-from layers.drawings import add_drawings
+from layers.drawings import add_drawings, is_planner_drawing
 from layers.summary import catalogue_summary, catalogue_table
-from layers.webmap import available_basemaps, build_map_report, layer_bounds
+from layers.webmap import available_basemaps, build_map_report, drawings_to_wgs84, layer_bounds
 
 templatecache.install()
 st.set_page_config(page_title="张江科学城规划图 / Zhangjiang Science City", layout="wide")
@@ -44,7 +44,8 @@ def _map(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: tu
     keeps the map in the browser as it is when the rebuilt map has the same structure."""
     build = build_map_report(list(layer_ids), lang, basemap=basemap, opacity=dict(opacity), meeting=meeting,
                              title=title, url_sync=True, **dict(view))
-    add_drawings(build.map, json.loads(drawings), lang)
+    coords = available_basemaps()[basemap].coords if basemap in available_basemaps() else "wgs84"
+    add_drawings(build.map, json.loads(drawings), lang, coords)
     return build
 
 
@@ -56,7 +57,7 @@ if "view0" not in ss:
     for spec in layers.LAYERS:
         ss[f"layer_{spec.id}"] = spec.id in v0.layers
     ss.opacity_values = v0.opacity_map()
-    ss.basemap_choice = v0.basemap
+    ss.basemap_value = v0.basemap or "none"
     ss.meeting = v0.meeting
     ss.drawings = []
     ss.fly = None
@@ -109,11 +110,13 @@ with st.sidebar:
                 except ZJError as exc:
                     st.error(str(exc))
 
-    options = list(BASEMAP_IDS) + [None]
-    if ss.basemap_choice not in options:
-        ss.basemap_choice = "carto"
-    st.selectbox(t(lang, "basemap"), options, key="basemap_choice",
-                 format_func=lambda b: t(lang, "no_basemap") if b is None else available_basemaps()[b].title(lang))
+    options = list(BASEMAP_IDS) + ["none"]  # a string: Streamlit shows None as "no choice"
+    if ss.basemap_value not in options:
+        ss.basemap_value = "carto"
+    # the key carries the language so the option names follow the switch; the value survives it
+    ss.basemap_value = st.selectbox(
+        t(lang, "basemap"), options, index=options.index(ss.basemap_value), key=f"basemap_{lang}",
+        format_func=lambda b: t(lang, "no_basemap") if b == "none" else available_basemaps()[b].title(lang))
     st.caption(t(lang, "offline"))
 
     st.toggle(t(lang, "meeting"), key="meeting")
@@ -124,7 +127,7 @@ with st.sidebar:
 
 # --- the view, written back to the URL -----------------------------------------------
 opacity = {i: float(v) for i, v in ss.opacity_values.items() if i in selected and float(v) < 1.0}
-state = viewstate.ViewState(lang=lang, layers=tuple(selected), basemap=ss.basemap_choice,
+state = viewstate.ViewState(lang=lang, layers=tuple(selected), basemap=None if ss.basemap_value == "none" else ss.basemap_value,
                             meeting=bool(ss.meeting), opacity=tuple(sorted(opacity.items())))
 current = viewstate.from_query(qp.to_dict(), basemaps=BASEMAP_IDS)  # lat/lon/z as the map last wrote them
 if ss.fly is not None:
@@ -174,7 +177,9 @@ out = st_folium(build.map, key="map", height=820 if state.meeting else 640, use_
 
 # --- what the planner drew ----------------------------------------------------------
 drawing = (out or {}).get("last_active_drawing")
-if drawing and drawing not in ss.drawings:
+if drawing and is_planner_drawing(drawing):
+    drawing = drawings_to_wgs84([drawing], state.basemap)[0]  # drawn on GCJ-02 tiles → WGS84
+if drawing and is_planner_drawing(drawing) and drawing not in ss.drawings:
     ss.drawings = ss.drawings + [drawing]
 
 if not state.meeting:

@@ -53,7 +53,7 @@ def main() -> None:
         results["layer off"].append(_timed(at.run))
         at.radio(key="lang_choice").set_value("English")
         results["language switch"].append(_timed(at.run))
-        at.selectbox(key="basemap_choice").set_value("osm")
+        at.selectbox(key="basemap_en").set_value("osm")
         results["basemap switch"].append(_timed(at.run))
         assert not at.exception, at.exception
 

@@ -112,6 +112,6 @@ def intersecting_table(geom: BaseGeometry, lang: str, layer_ids: Iterable[str] |
     return pd.DataFrame({
         "图层" if zh else "Layer": [get_spec(i).title(lang) for i in df["layer_id"]],
         "要素" if zh else "Feature": df["name_zh" if zh else "name_en"],
-        "重叠面积 (km²)" if zh else "Overlap (km²)": df["overlap_km2"].round(3),
-        "占该要素比例" if zh else "Share of feature": df["share_of_feature"].round(3),
+        "重叠面积 (km²)" if zh else "Overlap (km²)": pd.to_numeric(df["overlap_km2"], errors="coerce").round(3),
+        "占该要素比例" if zh else "Share of feature": pd.to_numeric(df["share_of_feature"], errors="coerce").round(3),
     })

@@ -5,7 +5,7 @@ test, which runs a second app on a copy of ``data/`` with a hostile feature name
 (``ZJ_DATA_ROOT``). Every non-localhost request is blocked, counted and printed; only
 map tiles may ever be blocked. Each test saves artifacts/screenshots/app_<name>.png.
 
-The last tests document app bugs they found; they are xfail(strict=False) until fixed.
+The last tests are regressions for app bugs they found (fixed).
 
 Helpers and fixtures are shared with tests/test_browser.py (tests/browser_support.py).
 """
@@ -337,7 +337,7 @@ def test_offline_without_basemap_makes_no_outside_request(app_url, browser):
         assert s.blocked == [], s.blocked
 
 
-# --- app bugs found by these tests (xfail until fixed) ---------------------------------------------
+# --- app bugs these tests found, now fixed: they stay as regression tests ---------------------------------------------
 
 #: JavaScript: what the drawing panel shows after a rerun: "exception", "metric" or null (nothing yet).
 JS_DRAW_PANEL = """() => document.querySelector('[data-testid="stException"]') ? 'exception'
@@ -352,11 +352,6 @@ def _draw_panel_outcome(page, timeout_ms: int = 6_000) -> str | None:
     return page.evaluate(JS_DRAW_PANEL)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "app bug: streamlit-folium reports any clicked GeoJSON feature as last_active_drawing, and app.py "
-    "appends it to ss.drawings; clicking a point marker to read its popup then crashes the drawing tab "
-    "with TypeError (layers/analysis.intersecting_table rounds an all-None overlap_km2 column), "
-    "clicking a polygon shows its area as if the planner had drawn it"))
 def test_clicking_a_feature_is_not_taken_for_a_drawing(app_url, browser):
     lon, lat = site_point("上海光源")
     with session(browser, "click is not a drawing") as s:
@@ -377,10 +372,6 @@ def test_clicking_a_feature_is_not_taken_for_a_drawing(app_url, browser):
         assert s.page.get_by_text(t("zh", "draw_hint")).count() == 1
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "app bug: a drawn line that meets any plan feature crashes the drawing tab with TypeError "
-    "(layers/analysis.intersecting_table: df['overlap_km2'].round(3) on a column of None only; "
-    "lines never get an overlap area)"))
 def test_drawing_a_line_shows_its_length(app_url, browser):
     with session(browser, "draw a line") as s:
         frame = open_app(s, f"{app_url}/?base=none")
@@ -404,10 +395,6 @@ def test_drawing_a_line_shows_its_length(app_url, browser):
         assert s.page.locator('[data-testid="stException"]').count() == 0
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "app bug: with ?base=none (or after choosing it) the basemap selectbox shows the placeholder "
-    "'Choose an option': Streamlit treats the option value None as 'nothing selected', so "
-    "format_func never names the no-basemap choice"))
 def test_no_basemap_choice_is_shown_by_name(app_url, browser):
     with session(browser, "no basemap label") as s:
         open_app(s, f"{app_url}/?base=none")
@@ -418,11 +405,6 @@ def test_no_basemap_choice_is_shown_by_name(app_url, browser):
         expect(choice).to_have_value(t("zh", "no_basemap"), timeout=3_000)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "app bug: after clicking 'English' the basemap selectbox still shows the Chinese name "
-    "(浅色底图 (CARTO / OpenStreetMap)) while its options are English: its key 'basemap_choice' does "
-    "not change with the language (unlike search_pick_{lang}), and Streamlit keeps the shown text of "
-    "an unchanged selection"))
 def test_basemap_choice_follows_the_language(app_url, browser):
     carto = available_basemaps()["carto"]
     with session(browser, "basemap label language") as s:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry import shape

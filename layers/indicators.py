@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import LayerFileError, LayerNotFoundError
-from layers.loading import ROOT, get_spec, layer_ids
+from layers.loading import ROOT, display_path, get_spec, layer_ids
 
 #: Folder of the indicator files.
 INDICATORS_DIR = ROOT / "data" / "indicators"
@@ -124,13 +124,6 @@ class IndicatorTable:
         return self.indicators + self.text_targets
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
 def _broken(rel: str, en: str, zh: str) -> LayerFileError:
     return LayerFileError(f"{rel}: {en}", f"{rel}: {zh}")
 
@@ -170,7 +163,7 @@ def read_table(path: Path) -> IndicatorTable:
         If the file is missing, not UTF-8 JSON, or breaks the indicator schema;
         the message names the file and the problem.
     """
-    rel = _rel(path)
+    rel = display_path(path)
     if not path.exists():
         raise _broken(rel, "file not found", "文件不存在")
     try:

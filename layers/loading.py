@@ -46,7 +46,7 @@ def get_spec(layer_id: str) -> LayerSpec:
 
 def read_file(path: Path) -> gpd.GeoDataFrame:
     """Read a project GeoJSON file, with errors that name the file and the problem."""
-    rel = _rel(path)
+    rel = display_path(path)
     if not path.exists():
         raise LayerFileError(f"{rel}: file not found", f"{rel}: 文件不存在")
     size = path.stat().st_size
@@ -80,7 +80,8 @@ def read_file(path: Path) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _rel(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """``path`` relative to the data root when inside it, for messages."""
     try:
         return str(path.resolve().relative_to(ROOT))
     except ValueError:

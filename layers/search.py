@@ -5,7 +5,6 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
-import geopandas as gpd
 
 from geo.errors import ZJError
 from layers.catalogue import LAYERS

@@ -12,7 +12,8 @@ from layers.spec import FEATURE_REQUIRED, METHODS, LayerSpec
 _MULTI = {"MultiPolygon": "Polygon", "MultiLineString": "LineString", "MultiPoint": "Point"}
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """True for None, NaN and blank strings: an attribute with no value."""
     if value is None:
         return True
     if isinstance(value, float) and pd.isna(value):
@@ -58,12 +59,12 @@ def problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[str]:
         if col not in gdf.columns:
             out.append(f"required attribute '{col}' is missing")
             continue
-        empty = [_label(gdf, i) for i, v in gdf[col].items() if _missing(v)]
+        empty = [_label(gdf, i) for i, v in gdf[col].items() if is_missing(v)]
         if empty:
             out.append(f"attribute '{col}' is empty for {', '.join(empty[:5])}"
                        + (f" and {len(empty) - 5} more" if len(empty) > 5 else ""))
     if "method" in gdf.columns:
-        bad = sorted({str(m) for m in gdf["method"] if not _missing(m) and m not in METHODS})
+        bad = sorted({str(m) for m in gdf["method"] if not is_missing(m) and m not in METHODS})
         if bad:
             out.append(f"unknown method(s) {bad}; allowed: {list(METHODS)}")
     if "accuracy_m" in gdf.columns:
@@ -79,6 +80,6 @@ def problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[str]:
 
 def _label(gdf: gpd.GeoDataFrame, i) -> str:
     for col in ("id", "name_en", "name_zh"):
-        if col in gdf.columns and not _missing(gdf.at[i, col]):
+        if col in gdf.columns and not is_missing(gdf.at[i, col]):
             return f"feature '{gdf.at[i, col]}'"
     return f"feature #{i}"

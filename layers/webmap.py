@@ -47,6 +47,7 @@ from layers.basemaps import (BASEMAPS, DEFAULT_BASEMAP, Basemap, BasemapKeyError
                              available_basemaps, basemap_key, get_basemap)
 from layers.catalogue import LAYERS
 from layers.loading import get_spec, load
+from layers.validate import is_missing
 from layers.spec import LayerSpec
 from layers.webassets import (DRAW_LOCALE_ZH, control_js, draw_locale_js, make_offline, url_sync_js, walk)
 
@@ -149,14 +150,6 @@ def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def format_value(value, key: str = "", lang: str = "zh") -> str:
     """Plain-text rendering of a property value (not yet escaped)."""
     if isinstance(value, (bool, np.bool_)):
@@ -180,7 +173,7 @@ def feature_name(props: dict, lang: str) -> str:
     """The feature's name in ``lang``, falling back to the other language, then the id."""
     other = "en" if lang == "zh" else "zh"
     for key in (f"name_{lang}", f"name_{other}", "id"):
-        if not _missing(props.get(key)):
+        if not is_missing(props.get(key)):
             return str(props[key])
     return ""
 
@@ -202,9 +195,9 @@ def popup_html(spec: LayerSpec, props: dict, lang: str) -> str:
     for f in spec.popup_fields:
         col = f.column(lang)
         value = props.get(col)
-        if _missing(value) and col.endswith(("_zh", "_en")):  # fall back to the other language
+        if is_missing(value) and col.endswith(("_zh", "_en")):  # fall back to the other language
             value = props.get(col[:-2] + ("en" if lang == "zh" else "zh"))
-        if _missing(value):
+        if is_missing(value):
             continue
         rows.append((f.label(lang), format_value(value, col, lang)))
     p = spec.provenance
@@ -493,7 +486,7 @@ def _legend_rows(spec: LayerSpec, lang: str, gdf: gpd.GeoDataFrame | None,
                 continue  # only categories that are drawn
             cat_kind = _kind(members.geometry.geom_type)
             if lang == "zh" and zh_col in members.columns:
-                name = _common_name([str(v) for v in members[zh_col] if not _missing(v)])
+                name = _common_name([str(v) for v in members[zh_col] if not is_missing(v)])
                 if name:
                     label = f"{name} ({value})"
         elif _num(override.get("fillOpacity"), 1.0) == 0:

@@ -8,6 +8,7 @@ Run: .venv/bin/streamlit run app.py
 from __future__ import annotations
 
 import json
+import sys
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -15,6 +16,8 @@ from streamlit_folium import st_folium
 import layers
 from geo.errors import ZJError
 from layers import analysis, indicators, search, templatecache, viewstate
+from layers import coverage as cov
+from layers.coverage_map import add_coverage
 from layers.i18n import LANG_CHOICES, t
 from layers.drawings import add_drawings, is_planner_drawing
 from layers.summary import catalogue_summary, catalogue_table
@@ -38,7 +41,7 @@ def _summary() -> list[dict]:
 
 
 def _map(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: tuple, meeting: bool,
-         title: str | None, view: tuple, drawings: str):
+         title: str | None, view: tuple, drawings: str, result: dict | None = None):
     """The map for these inputs. It is rebuilt on every run (folium maps cannot be rendered
     twice); the layer data behind it are cached in layers.webmap, and streamlit-folium
     keeps the map in the browser as it is when the rebuilt map has the same structure."""
@@ -46,7 +49,167 @@ def _map(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: tu
                              title=title, url_sync=True, **dict(view))
     coords = available_basemaps()[basemap].coords if basemap in available_basemaps() else "wgs84"
     add_drawings(build.map, json.loads(drawings), lang, coords)
+    if result is not None:
+        add_coverage(build.map, result["layers"], lang, result["title"][lang], coords)
     return build
+
+
+def _upload(label: str, key: str):
+    """A planner's GeoJSON/GeoPackage upload as a WGS84 frame (None when none)."""
+    f = st.file_uploader(label, type=["geojson", "json", "gpkg"], key=key)
+    if f is None:
+        return None
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(f.name).name
+        path.write_bytes(f.getvalue())
+        return cov.read_frame(path)
+
+
+def _latest_polygon():
+    for d in reversed(ss.drawings):
+        try:
+            g = analysis.drawn_geometry(d, region=None)  # the test extract lies outside Shanghai
+        except ZJError:
+            continue
+        if g.geom_type in ("Polygon", "MultiPolygon"):
+            return g
+    return None
+
+
+def _coverage_tab(lang: str) -> None:
+    """Coverage checks: inputs and parameters, the figures against the target, downloads."""
+    from geo import coverage as gc, osmtags, settings
+    src = st.radio(t(lang, "cov_source"), ["test", "shanghai", "path"], key="cov_src", horizontal=False,
+                   format_func=lambda k: t(lang, f"cov_src_{k}"))
+    path = st.text_input(t(lang, "cov_path"), key="cov_path") if src == "path" else None
+    c1, c2, c3 = st.columns(3)
+    areas = list(cov.AREAS) + (["drawn"] if _latest_polygon() is not None else [])
+    area = c1.selectbox(t(lang, "cov_area"), areas, key=f"cov_area_{lang}",
+                        index=areas.index("extract") if src == "test" else 0,
+                        format_func=lambda a: cov.label(cov.AREA_LABELS, a, lang))
+    check = c2.selectbox(t(lang, "cov_check"), list(gc.CHECKS), key=f"cov_check_{lang}",
+                         format_func=lambda c: cov.label(cov.CHECK_LABELS, c, lang))
+    kinds = [k for k in gc.DEMAND_KINDS if k != "custom"]
+    demand = c3.selectbox(t(lang, "cov_demand"), kinds + ["custom"], key=f"cov_demand_{lang}",
+                          format_func=lambda k: cov.label(cov.DEMAND_LABELS, k, lang))
+    src_note = settings.PARAMETER_SOURCES
+    with st.expander(t(lang, "cov_params"), expanded=True):
+        if check == "green5":
+            p1, p2, p3, p4 = st.columns(4)
+            params = {"minutes": p1.number_input(t(lang, "cov_minutes"), 1.0, 30.0, settings.GREEN_WALK_MINUTES, 1.0, key="cov_min"),
+                      "speed_kmh": p2.number_input(t(lang, "cov_speed"), 1.0, 8.0, settings.WALK_SPEED_KMH, 0.1, key="cov_speed"),
+                      "min_area_m2": p3.number_input(t(lang, "cov_min_area"), 0.0, 1e6, settings.GREEN_MIN_AREA_M2, 100.0, key="cov_mina"),
+                      "tolerance_m": p4.number_input(t(lang, "cov_tolerance"), 0.0, 50.0, settings.GREEN_ACCESS_TOLERANCE_M, 1.0, key="cov_tol")}
+            notes = [src_note[k] for k in ("minutes", "speed_kmh", "min_area_m2", "green_target", "access_tolerance_m")]
+        elif check == "life15":
+            p1, p2 = st.columns([1, 3])
+            params = {"distance_m": p1.number_input(t(lang, "cov_distance"), 100.0, 2000.0, settings.LIFE_CIRCLE_DISTANCE_M, 50.0, key="cov_dist"),
+                      "categories": tuple(p2.multiselect(t(lang, "cov_categories"), list(gc.LIFE_CATEGORIES), default=list(gc.LIFE_CATEGORIES),
+                                                         key=f"cov_cats_{lang}", format_func=lambda c: osmtags.CATEGORY_LABELS[c][0 if lang == "zh" else 1]))}
+            notes = [src_note[k] for k in ("life_distance_m", "life_target")]
+        else:
+            picked = st.multiselect(t(lang, "cov_metro_d"), [400.0, 500.0, 600.0, 800.0, 1000.0],
+                                    default=list(settings.METRO_CATCHMENT_M), key="cov_metro_d")
+            params = {"distances_m": tuple(picked)}
+            notes = [src_note["metro_distances_m"]]
+        st.caption(" · ".join(_md(n) for n in notes))
+    with st.expander(t(lang, "cov_own")):
+        own = {k: _upload(t(lang, f"cov_own_{k}"), f"cov_up_{k}") for k in ("green", "demand", "facilities", "stations")}
+        zones = _upload(t(lang, "cov_towns"), "cov_up_towns")
+        zone_col = st.text_input(t(lang, "cov_towns_col"), value="name", key="cov_zone_col")
+    with st.expander(t(lang, "cov_rules")):
+        st.dataframe(osmtags.describe_rules(lang), hide_index=True)
+
+    b1, b2 = st.columns(2)
+    run = b1.button(t(lang, "cov_run"), type="primary", key="cov_run")
+    scen = b2.button(t(lang, "cov_scenario_btn"), key="cov_scen", disabled=check != "green5")
+    if run or scen:
+        new = _latest_polygon() if scen else None
+        if scen and new is None:
+            st.warning(t(lang, "cov_scenario_none"))
+        elif _try_coverage(lang, src, path, area, check, demand, params, own, zones, zone_col, new):
+            st.rerun()
+    _coverage_result(lang)
+
+
+def _try_coverage(*args) -> bool:
+    """Run the check; a failure is shown as a message and the app (and the last result) stays."""
+    try:
+        _run_coverage(*args)
+    except ZJError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # keep the app up; the planner's other work stays
+        st.error(f"{t(args[0], 'cov_failed')}: {_md(type(exc).__name__)}: {_md(exc)}")
+        print(f"coverage check failed: {exc!r}", file=sys.stderr)
+    else:
+        return True
+    return False
+
+
+def _run_coverage(lang, src, path, area, check, demand, params, own, zones, zone_col, new) -> None:
+    import geopandas as gpd
+    from geo.osm import resolve_osm
+    with st.spinner(t(lang, "cov_running")):
+        bar = st.progress(0.0) if src == "shanghai" else None
+        progress = (lambda done, total: bar.progress(min(1.0, done / total)) if total else None) if bar else False
+        osm = resolve_osm({"test": "helsinki", "shanghai": "shanghai"}.get(src, path or ""), progress=progress)
+        new_green = None if new is None else gpd.GeoDataFrame(geometry=[new], crs="EPSG:4326")
+        run = cov.run(osm, _latest_polygon() if area == "drawn" else area, check, params, demand_kind=demand,
+                      own=own, zones=zones, zone_column=zone_col, new_green=new_green)
+    r, sc = run.result, run.scenario
+    n = ss.get("coverage_n", 0) + 1
+    ss.coverage_n = n
+    ss.coverage = {"id": n, "figures": r.to_dict(), "zones": r.zones, "layers": run.layers(),
+                   "table": {l: cov.figures_table(r, l) for l in ("zh", "en")},
+                   "title": {l: cov.label(cov.CHECK_LABELS, check, l) for l in ("zh", "en")},
+                   "scenario": None if sc is None else {"before": sc.before.share, "after": sc.after.share,
+                                                        "new_km2": sc.new_km2},
+                   "attribution": run.inputs.attribution}
+    if new is None:  # open the map on the analysis area (a scenario keeps the planner's view)
+        ss.fly = cov.area_bounds(run.study)
+
+
+def _coverage_result(lang: str) -> None:
+    res = ss.get("coverage")
+    if res is None:
+        return
+    f = res["figures"]
+    cols = st.columns(4)
+    cols[0].metric(t(lang, "cov_share"), f"{100 * f['share']:.1f}%" if f["share"] is not None else "-",
+                   None if f["target"] is None else f"{t(lang, 'cov_target')} {100 * f['target']:.0f}%",
+                   delta_color="off")
+    if f["meets_target"] is not None:
+        (cols[0].success if f["meets_target"] else cols[0].error)(t(lang, "cov_met" if f["meets_target"] else "cov_not_met"))
+    cols[1].metric(t(lang, "cov_buffer"), f"{100 * f['share_buffer']:.1f}%" if f["share_buffer"] is not None else "-")
+    if f["weight"] == "area":
+        cols[2].metric(t(lang, "cov_covered"), f"{f['covered_km2']:.3f} / {f['total_km2']:.3f} km²")
+    cols[3].metric(t(lang, "cov_time"), f"{f['elapsed_s']:.2f} s")
+    if res["scenario"]:
+        s = res["scenario"]
+        c = st.columns(3)
+        c[0].metric(t(lang, "cov_before"), f"{100 * s['before']:.1f}%")
+        c[1].metric(t(lang, "cov_after"), f"{100 * s['after']:.1f}%", f"{100 * (s['after'] - s['before']):+.1f}%")
+        c[2].metric(t(lang, "cov_new_km2"), f"{s['new_km2']:.3f} km²")
+    st.dataframe(res["table"][lang], hide_index=True)
+    if res["zones"] is not None:
+        st.markdown(f"**{t(lang, 'cov_by_zone')}**")
+        st.dataframe(res["zones"], hide_index=True)
+    if f["notes"]:
+        st.caption(f"{t(lang, 'cov_notes')}: " + "; ".join(_md(n) for n in f["notes"]))
+    st.caption(_md(res["attribution"]))
+    st.toggle(t(lang, "cov_show"), value=True, key="coverage_show")
+    d1, d2, d3, d4 = st.columns(4)
+    d1.download_button(f"{t(lang, 'cov_download')} GeoPackage", cov.export_bytes(res["layers"], "gpkg"),
+                       file_name=f"coverage_{f['check']}.gpkg", key="cov_dl_gpkg")
+    d2.download_button(f"{t(lang, 'cov_download')} GeoJSON", cov.export_bytes(res["layers"], "geojson"),
+                       file_name=f"gaps_{f['check']}.geojson", key="cov_dl_geojson")
+    d3.download_button(f"{t(lang, 'cov_download')} JSON", json.dumps(f, ensure_ascii=False, indent=1),
+                       file_name=f"coverage_{f['check']}.json", key="cov_dl_json")
+    if d4.button(t(lang, "cov_clear"), key="cov_clear"):
+        ss.pop("coverage", None)
+        st.rerun()
 
 
 # --- first run of a session: restore the view from the link -----------------------
@@ -145,7 +308,9 @@ for key, value in wanted.items():
 # Rebuild the map's opening view only when what it shows changes; otherwise reuse the last
 # one, so a rerun caused by a drawing does not reset the map.
 title = ss.get(f"title_{lang}") or t(lang, "app_title")
-content = (state.layers, state.basemap, lang, state.opacity, state.meeting, title, len(ss.drawings))
+shown = ss.get("coverage") if ss.get("coverage_show", True) else None
+# what the map shows; a new drawing or coverage result alone keeps the current view
+content = (state.layers, state.basemap, lang, state.opacity, state.meeting, title)
 if ss.fly is not None:
     view = {"fit": ss.fly}
     ss.fly = None
@@ -166,7 +331,8 @@ else:
     st.caption(t(lang, "app_subtitle"))
 
 build = _map(tuple(selected), lang, state.basemap, state.opacity, state.meeting,
-             title if state.meeting else None, tuple(sorted(view.items())), json.dumps(ss.drawings))
+             title if state.meeting else None, tuple(sorted(view.items())), json.dumps(ss.drawings),
+             shown)
 if build.failed:  # one line per layer that could not be drawn; the rest of the map still shows
     st.warning("\n".join(f"- **{_md(f.title(lang))}** {t(lang, 'failed')}: {_md(f.message(lang))}"
                          for f in build.failed))
@@ -183,13 +349,16 @@ if drawing and is_planner_drawing(drawing) and drawing not in ss.drawings:
     ss.drawings = ss.drawings + [drawing]
 
 if not state.meeting:
-    tab_draw, tab_ind, tab_cat = st.tabs([t(lang, "draw_title"), t(lang, "tab_indicators"), t(lang, "tab_catalogue")])
+    tab_draw, tab_cov, tab_ind, tab_cat = st.tabs([t(lang, "draw_title"), t(lang, "tab_coverage"),
+                                                   t(lang, "tab_indicators"), t(lang, "tab_catalogue")])
+    with tab_cov:
+        _coverage_tab(lang)
     with tab_draw:
         if not ss.drawings:
             st.caption(t(lang, "draw_hint"))
         for n, d in enumerate(reversed(ss.drawings), 1):
             try:
-                geom = analysis.drawn_geometry(d)
+                geom = analysis.drawn_geometry(d, region=None)  # measured anywhere (test extract)
             except ZJError as exc:
                 st.error(str(exc))
                 continue

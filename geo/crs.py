@@ -72,3 +72,16 @@ def to_wgs84(gdf: gpd.GeoDataFrame, assume: str | None = None) -> gpd.GeoDataFra
     if is_wgs84(gdf.crs):
         return gdf if gdf.crs.to_epsg() == 4326 else gdf.set_crs(settings.WGS84, allow_override=True)
     return gdf.to_crs(settings.WGS84)
+
+
+def local_tm_crs(lon: float, lat: float) -> str:
+    """Transverse Mercator on WGS84 centred on ``lon`` (scale 1), as a PROJ string.
+
+    Used for network lengths and coverage areas of one analysis area: within 20 km
+    of the central meridian the scale error is below 5e-6, so planar metres are
+    metres on the ground to better than 1 cm per km.
+    """
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise CRSError(f"not a WGS84 position: {lon}, {lat}", f"不是有效的WGS84坐标: {lon}, {lat}")
+    return (f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 +x_0=0 +y_0=0 "
+            "+ellps=WGS84 +units=m +no_defs")

@@ -49,3 +49,11 @@ class LayerValidationError(ZJError):
 
 class GeometryError(ZJError):
     """A geometry is missing, malformed, empty or invalid."""
+
+
+class OSMError(ZJError):
+    """An OpenStreetMap extract is missing, unreadable, or does not cover the area."""
+
+
+class CoverageError(ZJError):
+    """A coverage check cannot run: bad parameters, no network, no demand or sources."""

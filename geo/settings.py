@@ -52,3 +52,49 @@ DISPLAY_SIMPLIFY_M = 20.0
 #: Most the default map view may send to the browser, in bytes (project performance
 #: budget: the app must open quickly on a slow office connection or an old laptop).
 MAP_BYTES_BUDGET = 2_000_000
+
+# --- Coverage checks (geo.coverage) ------------------------------------------------------
+#: Walking speed, km/h. 3.6 km/h (1 m/s) is r5py's default walking speed and turns the
+#: 5-minute walk into the 300 m that GB 50180-2018's 5-minute life circle and the common
+#: "300 m 见绿" rule use (BRIEF.md §5). osmnx's examples use 4.5 km/h: a parameter.
+WALK_SPEED_KMH = 3.6
+#: Walking time to a public green space or plaza, minutes (seed 000 §三(五)3:
+#: "400平方米以上绿地、广场等公共开放空间5分钟步行可达覆盖率85%").
+GREEN_WALK_MINUTES = 5.0
+#: Smallest public green space or plaza that counts, m² (seed 000, same sentence).
+GREEN_MIN_AREA_M2 = 400.0
+#: Target share of the area within the walk (seed 000, same sentence).
+GREEN_TARGET = 0.85
+#: A green space is reached where the walking network touches it. OSM paths drawn along a
+#: park's edge often lie a few metres outside its polygon (sidewalk beside the fence), so a
+#: path within this many metres of the polygon counts as touching it. An assumption of this
+#: project, below the ±10–20 m position accuracy of OSM footways in cities; 0 disables it.
+GREEN_ACCESS_TOLERANCE_M = 10.0
+#: 15-minute community life circle walking distance, m: GB 50180-2018 《城市居住区规划设计
+#: 标准》 gives 800–1,000 m for the 15-minute circle (BRIEF.md §5); the upper bound is the
+#: default, 800 m a parameter.
+LIFE_CIRCLE_DISTANCE_M = 1000.0
+#: Target of the 15-minute life circle: seed 000 §二(四) "推动15分钟社区生活圈全覆盖" (full coverage).
+LIFE_CIRCLE_TARGET = 1.0
+#: Metro station catchment distances, m: 600 m and 800 m (planning studies, BRIEF.md §5).
+METRO_CATCHMENT_M = (600.0, 800.0)
+#: Size of the grid cells that residential land (or the whole area) is cut into to count
+#: the covered area, m. A cell is covered when its representative point is, so edges of
+#: the covered area are exact to about half a cell (±12.5 m), well below the 300 m reach.
+DEMAND_CELL_M = 25.0
+#: Largest walking distance the analysis accepts, m (a 30-minute walk at 5 km/h); beyond it
+#: a walking "coverage" stops meaning anything and the clipped network grows large.
+MAX_WALK_DISTANCE_M = 2500.0
+
+#: The source of each coverage default, short, for the UI and the command line's output.
+PARAMETER_SOURCES = {
+    "speed_kmh": "r5py default walking speed 3.6 km/h; 5 min × 3.6 km/h = 300 m (GB 50180-2018 5-minute circle, BRIEF.md §5)",
+    "minutes": "seed 000 §三(五)3: 5分钟步行可达",
+    "min_area_m2": "seed 000 §三(五)3: 400平方米以上绿地、广场",
+    "green_target": "seed 000 §三(五)3: 覆盖率85%",
+    "access_tolerance_m": "project assumption: OSM paths along park edges lie a few metres outside",
+    "life_distance_m": "GB 50180-2018: 15-minute life circle 800–1,000 m walking",
+    "life_target": "seed 000 §二(四): 15分钟社区生活圈全覆盖",
+    "metro_distances_m": "planning studies: metro catchment 600–800 m (BRIEF.md §5)",
+    "cell_m": "project choice: 25 m cells, ±12.5 m at the edge of the covered area",
+}

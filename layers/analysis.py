@@ -15,9 +15,14 @@ from layers.catalogue import LAYERS
 from layers.loading import get_spec, load
 
 
-def drawn_geometry(drawing: dict | None) -> BaseGeometry:
+def drawn_geometry(drawing: dict | None,
+                   region: tuple[float, float, float, float] | None = settings.SHANGHAI_BBOX
+                   ) -> BaseGeometry:
     """Turn a GeoJSON Feature or geometry (as streamlit-folium returns a drawing) into a
     valid WGS84 shapely geometry.
+
+    ``region`` is the (lon_min, lat_min, lon_max, lat_max) box the drawing must lie in
+    (Shanghai by default; ``None``: anywhere on Earth, e.g. on the test extract).
 
     Raises
     ------
@@ -36,9 +41,11 @@ def drawn_geometry(drawing: dict | None) -> BaseGeometry:
     if geom.is_empty:
         raise GeometryError("the drawing is empty", "绘制的图形为空")
     x0, y0, x1, y1 = geom.bounds
-    bx0, by0, bx1, by1 = settings.SHANGHAI_BBOX
+    bx0, by0, bx1, by1 = region or (-180.0, -90.0, 180.0, 90.0)
     if x0 < bx0 or y0 < by0 or x1 > bx1 or y1 > by1:
-        raise GeometryError("the drawing lies outside the Shanghai region", "绘制的图形超出上海范围")
+        raise GeometryError("the drawing lies outside the Shanghai region" if region else
+                            "the drawing has coordinates beyond ±180°/±90°",
+                            "绘制的图形超出上海范围" if region else "绘制的图形坐标超出经纬度范围")
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
     return geom

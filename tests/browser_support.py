@@ -179,10 +179,10 @@ class Session:
         with open(ARTIFACTS / "browser_report.txt", "a", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n")
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, full_page: bool = False) -> Path:
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path))
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:

@@ -1,0 +1,591 @@
+"""Coverage checks along the walking network: green reach, life circles, metro catchment.
+
+A :class:`Study` prepares one analysis area once: its walking network (clipped to the
+area grown by the longest walk, which is exact: no walk of length L leaves the area's
+L-buffer), its demand cut into units (25 m cells of residential land, or buildings, or
+points), each unit placed on its nearest street. A check then runs one multi-source
+Dijkstra from every source at once and reads each unit's walking distance.
+
+Every check also reports the straight-line ("buffer") figure on the same units, labelled
+as such: it can only be higher, since no walk is shorter than the straight line.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo.crs import local_tm_crs, to_wgs84
+from geo.errors import CoverageError
+from geo.network import Seeds, Snap, WalkNetwork
+
+CHECKS = ("green5", "life15", "metro")
+DEMAND_KINDS = ("residential_landuse", "residential_buildings", "area", "custom")
+#: Life-circle facility categories (geo.osmtags.facility_category gives them from OSM tags).
+LIFE_CATEGORIES = ("education", "health", "market", "elderly", "sports")
+
+
+def walk_distance_m(minutes: float, speed_kmh: float) -> float:
+    """Distance walked in ``minutes`` at ``speed_kmh``, metres."""
+    if minutes <= 0 or speed_kmh <= 0:
+        raise CoverageError(f"minutes and speed must be positive (got {minutes}, {speed_kmh})",
+                            f"步行时间和速度须为正数 (收到 {minutes}, {speed_kmh})")
+    return minutes * speed_kmh * 1000.0 / 60.0
+
+
+# --- demand ------------------------------------------------------------------------------
+def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cut polygons (metric CRS) along a common ``cell_m`` grid.
+
+    Returns the pieces and, for each, the index of its polygon. Cells wholly inside a
+    polygon stay squares; only border cells are intersected.
+    """
+    if cell_m <= 0:
+        raise CoverageError(f"cell size must be positive (got {cell_m})", f"格网尺寸须为正数 ({cell_m})")
+    pieces, owners = [], []
+    bounds = shapely.bounds(polygons)
+    for k, (poly, (x0, y0, x1, y1)) in enumerate(zip(polygons, bounds)):
+        if poly is None or shapely.is_empty(poly):
+            continue
+        i0, j0 = np.floor(x0 / cell_m), np.floor(y0 / cell_m)
+        i1, j1 = np.ceil(x1 / cell_m), np.ceil(y1 / cell_m)
+        xs = np.arange(i0, i1) * cell_m
+        ys = np.arange(j0, j1) * cell_m
+        gx, gy = np.meshgrid(xs, ys)
+        boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
+        shapely.prepare(poly)
+        inside = shapely.contains_properly(poly, boxes)
+        border = ~inside & shapely.intersects(poly, boxes)
+        cut = shapely.intersection(boxes[border], poly)
+        cut = cut[shapely.area(cut) > 0]
+        cut = cut[np.isin(shapely.get_type_id(cut), (3, 6, 7))]
+        part = np.concatenate([boxes[inside], cut])
+        pieces.append(part)
+        owners.append(np.full(len(part), k))
+    if not pieces:
+        return np.array([], dtype=object), np.zeros(0, dtype=np.int64)
+    return np.concatenate(pieces), np.concatenate(owners)
+
+
+def residential_buildings(buildings: gpd.GeoDataFrame,
+                          landuse: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Buildings tagged residential, and untagged (``building=yes``) ones in residential land.
+
+    Shanghai's OSM buildings are mostly ``building=yes``; the residential land use
+    (小区 outlines) says what they are. Adds a column ``residential_by``.
+    """
+    b = buildings.copy()
+    b["residential_by"] = np.where(b["residential"].astype(bool), "tag", "")
+    if landuse is not None and not landuse.empty:
+        generic = b["building"].isin(["yes", ""]) & ~b["residential"].astype(bool)
+        pts = b.geometry[generic].representative_point()
+        tree = shapely.STRtree(landuse.geometry.to_numpy())
+        hit, _ = tree.query(pts.to_numpy(), predicate="within")
+        idx = pts.index[np.unique(hit)]
+        b.loc[idx, "residential_by"] = "landuse"
+    return b[b["residential_by"] != ""]
+
+
+@dataclass
+class Study:
+    """One analysis area prepared for coverage checks (network and demand in a metric CRS).
+
+    Build it with :func:`prepare`.
+    """
+
+    name: str
+    crs: str
+    area: BaseGeometry  # in crs
+    network: WalkNetwork
+    units: gpd.GeoDataFrame  # demand units in crs: parent, zone, area_m2, floor_m2, count
+    points: np.ndarray  # representative point of each unit (crs)
+    snap: Snap
+    reach_m: float
+    demand_kind: str
+    weight: str  # "area" or "count": what ``share`` is a share of
+    prepare_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_km2(self) -> float:
+        return float(self.units["area_m2"].sum()) / 1e6
+
+    def local(self, gdf: gpd.GeoDataFrame) -> np.ndarray:
+        """Geometries of a WGS84 (or other CRS) frame in the study's CRS."""
+        if gdf.empty:
+            return np.array([], dtype=object)
+        return self.network.to_local(gdf.geometry.to_numpy(), gdf.crs or settings.WGS84)
+
+    def within_reach(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Rows of ``gdf`` that lie within ``reach_m`` of the area (candidate sources)."""
+        if gdf.empty:
+            return gdf
+        geoms = self.local(gdf)
+        grown = shapely.buffer(self.area, self.reach_m)
+        shapely.prepare(grown)
+        return gdf[shapely.intersects(grown, geoms)]
+
+
+def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gpd.GeoDataFrame | None,
+            *, name: str = "area", demand_kind: str = "residential_landuse",
+            zones: gpd.GeoDataFrame | None = None, zone_column: str = "name",
+            reach_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
+            cell_m: float = settings.DEMAND_CELL_M, crs: str | None = None) -> Study:
+    """Prepare an analysis area: clip the network, cut the demand into units, snap them.
+
+    Parameters
+    ----------
+    area : Polygon or MultiPolygon, WGS84
+        The analysis area. Demand counts only inside it; sources and streets within
+        ``reach_m`` of it take part.
+    walk : GeoDataFrame or WalkNetwork
+        OSM walkable ways (``geo.osm`` ``walk`` frame) or a ready network.
+    demand : GeoDataFrame (WGS84) or None
+        Polygons (cut into ``cell_m`` cells), or points (one unit each). Buildings
+        (``demand_kind="residential_buildings"``) stay whole: one unit per building,
+        with ``floor_m2`` = footprint × ``levels`` when levels are known. ``None`` with
+        ``demand_kind="area"``: the whole area is the demand.
+    zones : GeoDataFrame, optional
+        Sub-areas (towns, streets) for a table per zone; units are assigned by their point.
+    reach_m : float
+        Longest walk any check on this study will use.
+    """
+    t0 = time.perf_counter()
+    if area is None or area.is_empty or area.geom_type not in ("Polygon", "MultiPolygon"):
+        raise CoverageError("the analysis area must be a polygon", "分析范围须为面")
+    if demand_kind not in DEMAND_KINDS:
+        raise CoverageError(f"unknown demand kind {demand_kind!r}; known: {', '.join(DEMAND_KINDS)}",
+                            f"未知需求类型 {demand_kind!r}")
+    if not 0 < reach_m <= settings.MAX_WALK_DISTANCE_M:
+        raise CoverageError(f"walking distance must be between 0 and {settings.MAX_WALK_DISTANCE_M:.0f} m",
+                            f"步行距离须在 0 到 {settings.MAX_WALK_DISTANCE_M:.0f} 米之间")
+    c = area.centroid
+    crs = crs or (walk.crs if isinstance(walk, WalkNetwork) else local_tm_crs(c.x, c.y))
+    area_local = gpd.GeoSeries([area], crs=settings.WGS84).to_crs(crs).iloc[0]
+    area_local = shapely.make_valid(area_local)
+    grown = shapely.buffer(area_local, reach_m)
+    notes: list[str] = []
+
+    if isinstance(walk, WalkNetwork):
+        net = walk
+    else:
+        ways = walk if walk.crs is None else to_wgs84(walk)
+        grown_wgs = gpd.GeoSeries([grown], crs=crs).to_crs(settings.WGS84).iloc[0]
+        shapely.prepare(grown_wgs)
+        ways = ways[shapely.intersects(grown_wgs, ways.geometry.to_numpy())]
+        if ways.empty:
+            raise CoverageError(
+                "no walkable street of the OSM data lies in the analysis area: "
+                "the extract does not cover it",
+                "OSM 数据在分析范围内没有步行道路: 数据不覆盖分析范围")
+        net = WalkNetwork.from_ways(ways, crs=crs)
+
+    # demand units
+    weight = "area"
+    if demand_kind == "area" or demand is None:
+        if demand_kind != "area":
+            raise CoverageError("no demand data given", "未提供需求数据")
+        pieces, owners = grid_cells(np.array([area_local], dtype=object), cell_m)
+        units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
+                                  "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+    else:
+        dem = to_wgs84(demand) if demand.crs is not None else demand.set_crs(settings.WGS84)
+        dem = dem[~(dem.geometry.is_empty | dem.geometry.isna())]
+        geoms = net.to_local(dem.geometry.to_numpy(), settings.WGS84)
+        kinds = set(shapely.get_type_id(geoms)) if len(geoms) else set()
+        if kinds and kinds <= {0, 4}:  # points: one unit each
+            weight = "count"
+            inside = shapely.intersects(area_local, geoms)
+            geoms = geoms[inside]
+            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": 0.0,
+                                      "floor_m2": np.nan, "count": 1.0}, geometry=geoms, crs=crs)
+        elif demand_kind == "residential_buildings":
+            polys = shapely.make_valid(geoms)
+            pts = shapely.point_on_surface(polys)
+            inside = shapely.intersects(area_local, pts)
+            levels = (dem["levels"].to_numpy(dtype=float) if "levels" in dem
+                      else np.full(len(dem), np.nan))
+            area_m2 = shapely.area(polys)
+            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": area_m2[inside],
+                                      "floor_m2": (area_m2 * levels)[inside], "count": 1.0},
+                                     geometry=polys[inside], crs=crs)
+            known = int(np.isfinite(units["floor_m2"]).sum())
+            notes.append(f"building levels known for {known} of {len(units)} buildings; "
+                         "floor-area share counts those only")
+        else:
+            polys = shapely.intersection(shapely.make_valid(geoms), area_local)
+            polys = polys[np.isin(shapely.get_type_id(polys), (3, 6, 7))]
+            if len(polys) > 1 and _overlaps(polys):
+                # overlapping polygons would count twice: merge, one unit per connected part
+                polys = shapely.get_parts(shapely.union_all(polys))
+                notes.append("overlapping demand polygons merged (each area counted once)")
+            pieces, owners = grid_cells(polys, cell_m)
+            units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
+                                      "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+    if units.empty:
+        raise CoverageError("no demand (residential land, buildings or points) inside the area",
+                            "分析范围内没有需求对象 (居住用地、建筑或点)")
+    pts = units.geometry.to_numpy()
+    points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
+    units["zone"] = _zones(points, zones, zone_column, crs)
+    snap = net.snap(points)
+    return Study(name=name, crs=crs, area=area_local, network=net, units=units.reset_index(drop=True),
+                 points=points, snap=snap, reach_m=reach_m, demand_kind=demand_kind, weight=weight,
+                 prepare_s=time.perf_counter() - t0, notes=notes)
+
+
+def _overlaps(polys: np.ndarray) -> bool:
+    """True if the total area of ``polys`` exceeds the area of their union (they overlap)."""
+    total = float(shapely.area(polys).sum())
+    return total > float(shapely.area(shapely.union_all(polys))) * (1 + 1e-9) + 1e-6
+
+
+def _zones(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, crs: str) -> np.ndarray:
+    """Name of the zone containing each point ("" outside every zone)."""
+    out = np.full(len(points), "", dtype=object)
+    if zones is None or zones.empty:
+        return out
+    if column not in zones:
+        raise CoverageError(f"zones have no column {column!r}", f"分区图层没有字段 {column!r}")
+    z = to_wgs84(zones).to_crs(crs)
+    tree = shapely.STRtree(z.geometry.to_numpy())
+    p_idx, z_idx = tree.query(points, predicate="within")
+    names = z[column].astype(str).to_numpy()
+    out[p_idx] = names[z_idx]
+    return out
+
+
+# --- results -------------------------------------------------------------------------------
+@dataclass
+class CoverageResult:
+    """The figures of one check on one study, and the units behind them."""
+
+    check: str
+    area: str
+    method: str  # "network" (the figure) — "buffer" figures sit beside it
+    distance_m: float
+    share: float
+    share_buffer: float
+    target: float | None
+    covered_km2: float
+    total_km2: float
+    parameters: dict
+    elapsed_s: float
+    weight: str
+    units: gpd.GeoDataFrame  # study units with dist_m, dist_line_m, covered, covered_line
+    crs: str
+    share_floor: float | None = None
+    share_count: float | None = None
+    shares: dict = field(default_factory=dict)  # life15: per category; metro: per distance
+    zones: pd.DataFrame | None = None
+    n_sources: int = 0
+    n_reached_sources: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def meets_target(self) -> bool | None:
+        return None if self.target is None else bool(self.share >= self.target - 1e-12)
+
+    def to_dict(self) -> dict:
+        """Plain figures for JSON (the command line's ``--json``)."""
+        out = {
+            "check": self.check, "area": self.area, "method": self.method,
+            "share": _r(self.share), "share_buffer": _r(self.share_buffer),
+            "target": self.target, "meets_target": self.meets_target(),
+            "covered_km2": _r(self.covered_km2), "total_km2": _r(self.total_km2),
+            "distance_m": self.distance_m, "weight": self.weight,
+            "share_floor": _r(self.share_floor), "share_count": _r(self.share_count),
+            "shares": {str(k): _r(v) for k, v in self.shares.items()},
+            "units": int(len(self.units)), "sources": self.n_sources,
+            "sources_reached_by_network": self.n_reached_sources,
+            "parameters": self.parameters, "elapsed_s": round(self.elapsed_s, 4),
+            "notes": self.notes,
+        }
+        if self.zones is not None:
+            out["zones"] = self.zones.to_dict(orient="records")
+        return out
+
+    def gap_layer(self, covered: bool = False) -> gpd.GeoDataFrame:
+        """Uncovered (or covered) units merged per demand feature, WGS84, for the map and export."""
+        u = self.units[self.units["covered"] == covered]
+        if u.empty:
+            return gpd.GeoDataFrame({"parent": [], "area_m2": [], "status": []},
+                                    geometry=[], crs=settings.WGS84)
+        if self.weight == "count" or u.geometry.geom_type.isin(["Point"]).all():
+            merged = u[["parent", "area_m2", "dist_m", "geometry"]].copy()
+        else:
+            rows = []
+            for parent, grp in u.groupby("parent", sort=True):
+                geom = shapely.coverage_union_all(grp.geometry.to_numpy()) if len(grp) > 1 \
+                    else grp.geometry.iloc[0]
+                rows.append((parent, float(grp["area_m2"].sum()),
+                             float(np.nanmin(grp["dist_m"])), geom))
+            merged = gpd.GeoDataFrame(rows, columns=["parent", "area_m2", "dist_m", "geometry"],
+                                      geometry="geometry", crs=self.crs)
+        merged["status"] = "covered" if covered else "gap"
+        merged["dist_m"] = merged["dist_m"].replace(np.inf, np.nan).round(1)
+        merged["area_m2"] = merged["area_m2"].round(1)
+        return gpd.GeoDataFrame(merged, geometry="geometry", crs=self.crs).to_crs(settings.WGS84)
+
+
+def _r(x):
+    return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else round(float(x), 6)
+
+
+def _shares(units: pd.DataFrame, covered: np.ndarray, weight: str) -> tuple[float, float | None, float]:
+    """Primary share (by area or count), floor-area share, count share."""
+    def share(w: np.ndarray) -> float:
+        tot = float(np.nansum(w))
+        return float(np.nansum(w[covered])) / tot if tot > 0 else float("nan")
+    count = share(units["count"].to_numpy())
+    main = count if weight == "count" else share(units["area_m2"].to_numpy())
+    floor = units["floor_m2"].to_numpy()
+    floor_share = share(np.where(np.isfinite(floor), floor, 0.0)) if np.isfinite(floor).any() else None
+    return main, floor_share, count
+
+
+def _zone_table(units: gpd.GeoDataFrame, weight: str) -> pd.DataFrame | None:
+    """Per zone: total and covered area (or count), network and buffer shares."""
+    if not (units["zone"] != "").any():
+        return None
+    w = units["count"] if weight == "count" else units["area_m2"] / 1e6
+    df = pd.DataFrame({"zone": units["zone"], "w": w, "cov": w * units["covered"],
+                       "cov_line": w * units["covered_line"]})
+    g = df[df["zone"] != ""].groupby("zone").sum()
+    key = "count" if weight == "count" else "km2"
+    return pd.DataFrame({"zone": g.index, f"total_{key}": g["w"].round(4).to_numpy(),
+                         f"covered_{key}": g["cov"].round(4).to_numpy(),
+                         "share": (g["cov"] / g["w"]).round(4).to_numpy(),
+                         "share_buffer": (g["cov_line"] / g["w"]).round(4).to_numpy()})
+
+
+def _line_distance(points: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Straight-line distance from each point to the nearest source geometry."""
+    if len(sources) == 0:
+        return np.full(len(points), np.inf)
+    tree = shapely.STRtree(sources)
+    idx, dist = tree.query_nearest(points, return_distance=True, all_matches=False)
+    out = np.full(len(points), np.inf)
+    out[idx[0]] = dist
+    return out
+
+
+def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limit: float
+               ) -> tuple[np.ndarray, np.ndarray, Seeds]:
+    """Network and straight-line distance from each unit to the nearest source."""
+    net = study.network
+    if len(sources_local) == 0:
+        inf = np.full(len(study.units), np.inf)
+        return inf, inf.copy(), Seeds.empty()
+    types = shapely.get_type_id(sources_local)
+    is_pt = types == 0
+    seeds = Seeds.empty()
+    access = sources_local.copy()
+    if (~is_pt).any():
+        poly_idx = np.flatnonzero(~is_pt)
+        s = net.polygon_seeds(sources_local[poly_idx], tolerance_m)
+        s.source = poly_idx[s.source]
+        seeds = seeds.concat(s)
+        if tolerance_m > 0:
+            access[poly_idx] = shapely.buffer(sources_local[poly_idx], tolerance_m)
+    if is_pt.any():
+        pt_idx = np.flatnonzero(is_pt)
+        s = net.point_seeds(sources_local[pt_idx])
+        s.source = pt_idx[s.source]
+        seeds = seeds.concat(s)
+    node_d = net.node_distances(seeds, limit=limit)
+    d_net = net.distances_at(node_d, study.snap, seeds)
+    d_line = _line_distance(study.points, access)
+    return d_net, d_line, seeds
+
+
+def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_line: np.ndarray,
+            target: float | None, parameters: dict, t0: float, n_sources: int, seeds: Seeds,
+            covered: np.ndarray | None = None, covered_line: np.ndarray | None = None,
+            shares: dict | None = None, notes: list[str] | None = None) -> CoverageResult:
+    units = study.units.copy()
+    units["dist_m"] = d_net
+    units["dist_line_m"] = d_line
+    units["covered"] = d_net <= distance_m if covered is None else covered
+    units["covered_line"] = d_line <= distance_m if covered_line is None else covered_line
+    cov = units["covered"].to_numpy()
+    share, floor, count = _shares(units, cov, study.weight)
+    share_line, _, _ = _shares(units, units["covered_line"].to_numpy(), study.weight)
+    covered_km2 = float(units["area_m2"][cov].sum()) / 1e6
+    reached = int(len(np.unique(seeds.source[seeds.offset <= distance_m]))) if len(seeds) else 0
+    return CoverageResult(
+        check=check, area=study.name, method="network", distance_m=float(distance_m),
+        share=share, share_buffer=share_line, target=target, covered_km2=covered_km2,
+        total_km2=study.total_km2, parameters=parameters, elapsed_s=time.perf_counter() - t0,
+        weight=study.weight, units=units, crs=study.crs, share_floor=floor, share_count=count,
+        shares=shares or {}, zones=_zone_table(units, study.weight), n_sources=n_sources,
+        n_reached_sources=reached, notes=list(study.notes) + list(notes or []))
+
+
+def _check_limit(study: Study, distance_m: float) -> None:
+    if distance_m > study.reach_m + 1e-9:
+        raise CoverageError(
+            f"walking distance {distance_m:.0f} m exceeds the {study.reach_m:.0f} m the area "
+            "was prepared for; prepare it again with a larger reach",
+            f"步行距离 {distance_m:.0f} 米超过准备范围 {study.reach_m:.0f} 米, 请重新准备")
+
+
+# --- the checks ---------------------------------------------------------------------------
+def green_reach(study: Study, green: gpd.GeoDataFrame, *,
+                minutes: float = settings.GREEN_WALK_MINUTES,
+                speed_kmh: float = settings.WALK_SPEED_KMH,
+                min_area_m2: float = settings.GREEN_MIN_AREA_M2,
+                tolerance_m: float = settings.GREEN_ACCESS_TOLERANCE_M,
+                target: float | None = settings.GREEN_TARGET,
+                extra: gpd.GeoDataFrame | None = None) -> CoverageResult:
+    """Share of the demand within a ``minutes`` walk of a green space or plaza ≥ ``min_area_m2``.
+
+    Parameters
+    ----------
+    green : GeoDataFrame
+        Public green spaces and plazas (polygons; any CRS with one declared, WGS84 default).
+        Their area is measured here (geodesic), whatever columns they carry.
+    extra : GeoDataFrame, optional
+        More green spaces (a scenario: the planner's new park), added as they are.
+    """
+    t0 = time.perf_counter()
+    distance = walk_distance_m(minutes, speed_kmh)
+    _check_limit(study, distance)
+    if min_area_m2 < 0:
+        raise CoverageError("the minimum area cannot be negative", "最小面积不能为负")
+    frames = [g for g in (green, extra) if g is not None and not g.empty]
+    polys = np.concatenate([study.local(g) for g in frames]) if frames else np.array([], dtype=object)
+    polys = polys[np.isin(shapely.get_type_id(polys), (3, 6))] if len(polys) else polys
+    polys = shapely.make_valid(polys) if len(polys) else polys
+    big = polys[shapely.area(polys) >= min_area_m2] if len(polys) else polys
+    grown = shapely.buffer(study.area, study.reach_m)
+    big = big[shapely.intersects(grown, big)] if len(big) else big
+    d_net, d_line, seeds = _distances(study, big, tolerance_m, distance)
+    params = {"minutes": minutes, "speed_kmh": speed_kmh, "distance_m": round(distance, 3),
+              "min_area_m2": min_area_m2, "access_tolerance_m": tolerance_m,
+              "demand": study.demand_kind, "cell_m": _cell(study)}
+    notes = [] if len(big) else ["no green space or plaza of the minimum size in reach"]
+    return _result(study, "green5", distance, d_net, d_line, target, params, t0, len(big),
+                   seeds, notes=notes)
+
+
+def life_circle(study: Study, facilities: gpd.GeoDataFrame, *,
+                distance_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
+                categories: tuple[str, ...] = LIFE_CATEGORIES,
+                target: float | None = settings.LIFE_CIRCLE_TARGET) -> CoverageResult:
+    """15-minute life circle: per facility category, the share within ``distance_m``; and all at once.
+
+    ``facilities`` has a ``category`` column (points, or polygons reached where the
+    network touches them). The result's ``share`` is the share covered by every
+    category; ``shares`` gives each category's own.
+    """
+    t0 = time.perf_counter()
+    _check_limit(study, distance_m)
+    if "category" not in facilities:
+        raise CoverageError("facilities need a 'category' column", "设施数据须有 'category' 字段")
+    if not categories:
+        raise CoverageError("choose at least one facility category", "请至少选择一类设施")
+    fac = study.within_reach(facilities)
+    all_net = np.zeros(len(study.units))
+    all_line = np.zeros(len(study.units))
+    shares, notes, n_src, seeds_all = {}, [], 0, Seeds.empty()
+    for cat in categories:
+        sub = fac[fac["category"] == cat]
+        d_net, d_line, seeds = _distances(study, study.local(sub), 0.0, distance_m)
+        cov = d_net <= distance_m
+        shares[cat] = _shares(study.units, cov, study.weight)[0]
+        all_net = np.maximum(all_net, d_net)
+        all_line = np.maximum(all_line, d_line)
+        if sub.empty:
+            notes.append(f"no {cat} facility in reach")
+        seeds_all = seeds_all.concat(seeds, n_src)
+        n_src += len(sub)
+    params = {"distance_m": distance_m, "categories": list(categories),
+              "demand": study.demand_kind, "cell_m": _cell(study)}
+    # a unit is covered when its farthest category is within the distance
+    return _result(study, "life15", distance_m, all_net, all_line, target, params, t0, n_src,
+                   seeds_all, shares=shares, notes=notes)
+
+
+def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
+                    distances_m: tuple[float, ...] = settings.METRO_CATCHMENT_M,
+                    prefer_entrances: bool = True) -> CoverageResult:
+    """Share within each of ``distances_m`` of a station entrance (or station point).
+
+    Entrances are used where a station has them (``kind == "entrance"``); stations
+    without mapped entrances count by their station point. The main figure is the
+    largest distance; ``shares`` gives each.
+    """
+    t0 = time.perf_counter()
+    if not distances_m:
+        raise CoverageError("give at least one catchment distance", "请至少给出一个服务半径")
+    distances_m = tuple(sorted(float(d) for d in distances_m))
+    limit = distances_m[-1]
+    _check_limit(study, limit)
+    st = study.within_reach(stations)
+    notes = []
+    if prefer_entrances and "kind" in st and (st["kind"] == "entrance").any():
+        ent = st[st["kind"] == "entrance"]
+        stn = st[st["kind"] != "entrance"]
+        # keep station points with no entrance within 300 m (entrances not mapped)
+        if not stn.empty:
+            e_local, s_local = study.local(ent), study.local(stn)
+            d = _line_distance(s_local, e_local)
+            stn = stn[d > 300.0]
+        st = pd.concat([ent, stn])
+        notes.append(f"{len(ent)} entrances and {len(stn)} station points without mapped entrances")
+    geoms = study.local(st)
+    geoms = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms)) \
+        if len(geoms) else geoms
+    d_net, d_line, seeds = _distances(study, geoms, 0.0, limit)
+    shares = {int(d) if float(d).is_integer() else d: _shares(study.units, d_net <= d, study.weight)[0]
+              for d in distances_m}
+    params = {"distances_m": list(distances_m), "prefer_entrances": prefer_entrances,
+              "demand": study.demand_kind, "cell_m": _cell(study)}
+    if st.empty:
+        notes.append("no metro station in reach")
+    return _result(study, "metro", limit, d_net, d_line, None, params, t0, len(st), seeds,
+                   shares=shares, notes=notes)
+
+
+def _cell(study: Study) -> float | None:
+    return None if study.weight == "count" or study.demand_kind == "residential_buildings" \
+        else settings.DEMAND_CELL_M
+
+
+@dataclass
+class Scenario:
+    """Coverage before and after adding green spaces, and what they newly cover."""
+
+    before: CoverageResult
+    after: CoverageResult
+    newly_covered: gpd.GeoDataFrame  # WGS84 units covered after but not before
+
+    @property
+    def gain(self) -> float:
+        return self.after.share - self.before.share
+
+    @property
+    def new_km2(self) -> float:
+        return self.after.covered_km2 - self.before.covered_km2
+
+
+def green_scenario(study: Study, green: gpd.GeoDataFrame, new_green: gpd.GeoDataFrame,
+                   **params) -> Scenario:
+    """Green reach before and after adding ``new_green`` (the planner's new parks or plazas)."""
+    if new_green is None or new_green.empty:
+        raise CoverageError("draw or give at least one new green space", "请绘制或提供新增绿地")
+    if not new_green.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        raise CoverageError("a new green space must be a polygon", "新增绿地须为面")
+    before = green_reach(study, green, **params)
+    after = green_reach(study, green, extra=new_green, **params)
+    new = after.units["covered"].to_numpy() & ~before.units["covered"].to_numpy()
+    units = after.units[new]
+    gained = gpd.GeoDataFrame(units[["parent", "area_m2", "dist_m"]], geometry=units.geometry,
+                              crs=after.crs).to_crs(settings.WGS84)
+    return Scenario(before, after, gained)

@@ -1,0 +1,365 @@
+"""Walking networks and multi-source shortest distances along them.
+
+A :class:`WalkNetwork` holds a street network in a local metric CRS: nodes, edges
+(with their polyline geometry and length) and a spatial index. Distances are
+computed with one multi-source Dijkstra (scipy.sparse.csgraph) from a virtual
+source joined to every place where a source touches the network, so a whole
+coverage check costs one shortest-path run, whatever the number of parks.
+
+Sources and demand sit *on edges*, not only at nodes: a park is reached where the
+network enters it (an interval of an edge), a shop or a home at the point of the
+nearest edge, plus the straight walk to it. Distances are therefore exact for the
+network as drawn: no snapping to the nearest junction, no detours through nodes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from geo import settings
+from geo.crs import local_tm_crs
+from geo.errors import CoverageError
+
+
+@dataclass
+class Seeds:
+    """Where sources touch the network: intervals ``[a, b]`` of edges, with an offset.
+
+    A point source at distance ``offset`` from its nearest edge point ``t`` is the
+    interval ``[t, t]`` with that offset; a polygon crossed by an edge from ``a`` to
+    ``b`` metres (from the edge's first node) is ``[a, b]`` with offset 0.
+    """
+
+    edge: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    offset: np.ndarray
+    source: np.ndarray  # index of the source feature each seed belongs to
+
+    @classmethod
+    def empty(cls) -> "Seeds":
+        z = np.zeros(0)
+        return cls(np.zeros(0, dtype=np.int64), z, z, z, np.zeros(0, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.edge)
+
+    def concat(self, other: "Seeds", source_shift: int = 0) -> "Seeds":
+        """Both sets of seeds; ``other``'s source indices shifted by ``source_shift``."""
+        return Seeds(np.concatenate([self.edge, other.edge]), np.concatenate([self.a, other.a]),
+                     np.concatenate([self.b, other.b]),
+                     np.concatenate([self.offset, other.offset]),
+                     np.concatenate([self.source, other.source + source_shift]))
+
+
+@dataclass
+class Snap:
+    """Points placed on their nearest edge: edge index, position along it, straight distance."""
+
+    edge: np.ndarray
+    t: np.ndarray
+    dist: np.ndarray
+
+
+@dataclass
+class WalkNetwork:
+    """An undirected walking network in a local metric CRS.
+
+    Attributes
+    ----------
+    crs : str
+        The projected CRS of every coordinate and length (metres).
+    node_xy : ndarray (n, 2)
+    u, v : ndarray (m,)
+        End nodes of each edge; the edge's geometry runs from ``u`` to ``v``.
+    length : ndarray (m,)
+        Length of each edge's polyline, metres.
+    geometry : ndarray of LineString (m,)
+    """
+
+    crs: str
+    node_xy: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    length: np.ndarray
+    geometry: np.ndarray
+    tree: shapely.STRtree = field(init=False, repr=False)
+    _indptr: np.ndarray = field(init=False, repr=False)
+    _indices: np.ndarray = field(init=False, repr=False)
+    _data: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.u) == 0:
+            raise CoverageError("the walking network is empty in this area",
+                                "分析范围内没有步行路网")
+        self.tree = shapely.STRtree(self.geometry)
+        n = len(self.node_xy)
+        # adjacency in both directions, parallel edges reduced to the shortest
+        rows = np.concatenate([self.u, self.v])
+        cols = np.concatenate([self.v, self.u])
+        lens = np.concatenate([self.length, self.length])
+        keep = rows != cols
+        frame = pd.DataFrame({"r": rows[keep], "c": cols[keep], "w": lens[keep]})
+        frame = frame.groupby(["r", "c"], sort=True)["w"].min().reset_index()
+        r = frame["r"].to_numpy()
+        self._indices = frame["c"].to_numpy().astype(np.int32)
+        self._data = frame["w"].to_numpy().astype(float)
+        # one extra (empty) row for the virtual source, filled per query
+        self._indptr = np.zeros(n + 2, dtype=np.int64)
+        np.add.at(self._indptr, r + 1, 1)
+        self._indptr = np.cumsum(self._indptr)
+
+    # -- construction --------------------------------------------------------------------
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_xy)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.u)
+
+    @classmethod
+    def from_ways(cls, ways: gpd.GeoDataFrame, crs: str | None = None) -> "WalkNetwork":
+        """Build from OSM ways (``geo.osm`` ``walk`` frame: ``nodes`` lists and LineStrings).
+
+        Ways are split into edges at their ends and wherever an OSM node is shared by
+        two ways (or visited twice by one): the junctions of the network as mapped.
+        Ways that only cross without a shared node (bridges, tunnels) stay unconnected.
+        """
+        if ways.empty:
+            raise CoverageError("the walking network is empty in this area",
+                                "分析范围内没有步行路网")
+        crs = crs or _default_crs(ways)
+        node_lists = [np.asarray(n, dtype=np.int64) for n in ways["nodes"]]
+        sizes = np.array([len(n) for n in node_lists])
+        all_ids = np.concatenate(node_lists)
+        xy = shapely.get_coordinates(ways.geometry.to_numpy())
+        if len(xy) != len(all_ids):
+            raise CoverageError("way node lists do not match their geometries",
+                                "路段节点与几何不一致")
+        xy = _project(xy, ways.crs or settings.WGS84, crs)
+        uniq, inverse, counts = np.unique(all_ids, return_inverse=True, return_counts=True)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        is_break = counts[inverse] > 1
+        is_break[starts] = True
+        is_break[starts + sizes - 1] = True
+        # node table: only break nodes become graph nodes
+        break_ids = np.unique(inverse[is_break])
+        node_index = -np.ones(len(uniq), dtype=np.int64)
+        node_index[break_ids] = np.arange(len(break_ids))
+        node_xy = np.zeros((len(break_ids), 2))
+        node_xy[node_index[inverse[is_break]]] = xy[is_break]
+        us, vs, geoms = [], [], []
+        for start, size in zip(starts, sizes):
+            pos = np.flatnonzero(is_break[start:start + size])
+            for i, j in zip(pos[:-1], pos[1:]):
+                us.append(node_index[inverse[start + i]])
+                vs.append(node_index[inverse[start + j]])
+                geoms.append(xy[start + i:start + j + 1])
+        if geoms:
+            sizes_e = np.array([len(g) for g in geoms])
+            geometry = shapely.linestrings(np.concatenate(geoms),
+                                           indices=np.repeat(np.arange(len(geoms)), sizes_e))
+        else:
+            geometry = np.array([], dtype=object)
+        return cls(crs, node_xy, np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64),
+                   shapely.length(geometry), geometry)
+
+    @classmethod
+    def from_lines(cls, lines: gpd.GeoDataFrame | gpd.GeoSeries, crs: str | None = None,
+                   precision_m: float = 0.01) -> "WalkNetwork":
+        """Build from plain LineStrings: each line is an edge, joined where end points meet.
+
+        End points closer than ``precision_m`` become one node. Lines are not split where
+        they cross: give them split (as OSM ways are at shared nodes).
+        """
+        geo = lines.geometry if isinstance(lines, gpd.GeoDataFrame) else lines
+        geo = geo[~(geo.is_empty | geo.isna())]
+        geo = geo.explode(index_parts=False)
+        if geo.empty:
+            raise CoverageError("the walking network is empty in this area",
+                                "分析范围内没有步行路网")
+        src_crs = geo.crs or settings.WGS84
+        if crs is None:
+            crs = geo.crs.to_string() if geo.crs is not None and geo.crs.is_projected \
+                else _default_crs(gpd.GeoDataFrame(geometry=geo))
+        parts = geo.to_numpy()
+        if not CRS.from_user_input(src_crs).equals(CRS.from_user_input(crs)):
+            parts = shapely.transform(parts, lambda c: _project(c, src_crs, crs))
+        ends = np.vstack([shapely.get_coordinates(shapely.get_point(parts, 0)),
+                          shapely.get_coordinates(shapely.get_point(parts, -1))])
+        keys = np.round(ends / precision_m).astype(np.int64)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        node_xy = np.zeros((len(uniq), 2))
+        node_xy[inverse] = ends
+        m = len(parts)
+        return cls(crs, node_xy, inverse[:m].astype(np.int64), inverse[m:].astype(np.int64),
+                   shapely.length(parts), np.asarray(parts, dtype=object))
+
+    @classmethod
+    def from_arrays(cls, node_xy: np.ndarray, u: np.ndarray, v: np.ndarray,
+                    crs: str) -> "WalkNetwork":
+        """Build from node coordinates and straight edges ``u``–``v`` (metres in ``crs``)."""
+        node_xy = np.asarray(node_xy, dtype=float)
+        coords = np.stack([node_xy[u], node_xy[v]], axis=1)
+        geometry = shapely.linestrings(coords)
+        return cls(crs, node_xy, np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64),
+                   shapely.length(geometry), geometry)
+
+    # -- placing things on the network ---------------------------------------------------
+    def to_local(self, geoms, crs=settings.WGS84) -> np.ndarray:
+        """Geometries (array-like, in ``crs``) transformed to the network's CRS."""
+        arr = np.asarray(geoms, dtype=object)
+        if CRS.from_user_input(crs).equals(CRS.from_user_input(self.crs)):
+            return arr
+        return shapely.transform(arr, lambda c: _project(c, crs, self.crs))
+
+    def snap(self, points: np.ndarray) -> Snap:
+        """Nearest edge, position along it (m from ``u``) and straight distance of each point."""
+        points = np.asarray(points, dtype=object)
+        if len(points) == 0:
+            return Snap(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+        idx, dist = self.tree.query_nearest(points, return_distance=True, all_matches=False)
+        order = np.argsort(idx[0], kind="stable")
+        edge = idx[1][order]
+        dist = dist[order]
+        t = shapely.line_locate_point(self.geometry[edge], points)
+        return Snap(edge.astype(np.int64), t, dist)
+
+    def point_seeds(self, points: np.ndarray) -> Seeds:
+        """Seeds of point sources (in the network CRS): their nearest edge point."""
+        s = self.snap(points)
+        return Seeds(s.edge, s.t, s.t.copy(), s.dist, np.arange(len(s.edge)))
+
+    def polygon_seeds(self, polygons: np.ndarray, tolerance_m: float = 0.0) -> Seeds:
+        """Seeds of areal sources (in the network CRS): every stretch of edge inside them.
+
+        A polygon is reached where the network touches it, after growing it by
+        ``tolerance_m``. A polygon no edge touches gives no seed (it is unreachable
+        on foot through this network).
+        """
+        polygons = np.asarray(polygons, dtype=object)
+        if len(polygons) == 0:
+            return Seeds.empty()
+        access = shapely.buffer(polygons, tolerance_m) if tolerance_m > 0 else polygons
+        src, edge = self.tree.query(access, predicate="intersects")
+        if len(src) == 0:
+            return Seeds.empty()
+        pieces = shapely.intersection(self.geometry[edge], access[src])
+        parts, which = shapely.get_parts(pieces, return_index=True)
+        # collections may nest one more level (points and lines mixed)
+        nested = shapely.get_type_id(parts) >= 4
+        if nested.any():
+            sub, sub_idx = shapely.get_parts(parts[nested], return_index=True)
+            which = np.concatenate([which[~nested], which[nested][sub_idx]])
+            parts = np.concatenate([parts[~nested], sub])
+        parts_ok = ~shapely.is_empty(parts)
+        parts, which = parts[parts_ok], which[parts_ok]
+        first = shapely.get_point(parts, 0)
+        last = shapely.get_point(parts, -1)
+        is_point = shapely.get_type_id(parts) == 0
+        first = np.where(is_point, parts, first)
+        last = np.where(is_point, parts, last)
+        lines = self.geometry[edge[which]]
+        ta = shapely.line_locate_point(lines, first)
+        tb = shapely.line_locate_point(lines, last)
+        return Seeds(edge[which].astype(np.int64), np.minimum(ta, tb), np.maximum(ta, tb),
+                     np.zeros(len(which)), src[which].astype(np.int64))
+
+    # -- distances -------------------------------------------------------------------------
+    def node_distances(self, seeds: Seeds, limit: float = np.inf) -> np.ndarray:
+        """Shortest walking distance from the nearest seed to every node (``inf`` beyond ``limit``)."""
+        n = self.n_nodes
+        if len(seeds) == 0:
+            return np.full(n, np.inf)
+        e = seeds.edge
+        cand_node = np.concatenate([self.u[e], self.v[e]])
+        cand_d = np.concatenate([seeds.a + seeds.offset, self.length[e] - seeds.b + seeds.offset])
+        cand_d = np.maximum(cand_d, 0.0)
+        best = np.full(n, np.inf)
+        np.minimum.at(best, cand_node, cand_d)
+        nodes = np.flatnonzero(best <= limit)
+        if len(nodes) == 0:
+            return best
+        indptr = self._indptr.copy()
+        indptr[-1] = indptr[-2] + len(nodes)
+        indices = np.concatenate([self._indices, nodes.astype(np.int32)])
+        data = np.concatenate([self._data, best[nodes]])
+        graph = csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
+        dist = dijkstra(graph, directed=True, indices=n, limit=limit)
+        return dist[:n]
+
+    def distances_at(self, node_dist: np.ndarray, snap: Snap, seeds: Seeds | None = None
+                     ) -> np.ndarray:
+        """Walking distance of snapped points: straight to the edge, then along the network.
+
+        Points on an edge that carries a seed may also walk along that edge directly.
+        """
+        e, t = snap.edge, snap.t
+        along = np.minimum(node_dist[self.u[e]] + t, node_dist[self.v[e]] + self.length[e] - t)
+        if seeds is not None and len(seeds):
+            order = np.argsort(seeds.edge, kind="stable")
+            s_edge = seeds.edge[order]
+            lo = np.searchsorted(s_edge, e, side="left")
+            hi = np.searchsorted(s_edge, e, side="right")
+            has = np.flatnonzero(hi > lo)
+            if len(has):
+                reps = (hi - lo)[has]
+                point_i = np.repeat(has, reps)
+                seed_i = order[np.concatenate([np.arange(a, b) for a, b in zip(lo[has], hi[has])])]
+                tt = t[point_i]
+                direct = (np.maximum(0.0, np.maximum(seeds.a[seed_i] - tt, tt - seeds.b[seed_i]))
+                          + seeds.offset[seed_i])
+                np.minimum.at(along, point_i, direct)
+        return along + snap.dist
+
+    def reached_edges(self, node_dist: np.ndarray, limit: float, seeds: Seeds | None = None
+                      ) -> gpd.GeoDataFrame:
+        """The stretches of street within ``limit`` of a source, as lines (network CRS)."""
+        du, dv = node_dist[self.u], node_dist[self.v]
+        reach_u = np.clip(limit - du, 0, None)  # metres reachable from u's end
+        reach_v = np.clip(limit - dv, 0, None)
+        full = reach_u + reach_v >= self.length
+        pieces: list = list(self.geometry[full & (np.isfinite(du) | np.isfinite(dv))])
+        from shapely.ops import substring  # per-geometry; only partial edges go through it
+        for i in np.flatnonzero(~full & ((reach_u > 0) | (reach_v > 0))):
+            if reach_u[i] > 0:
+                pieces.append(substring(self.geometry[i], 0, reach_u[i]))
+            if reach_v[i] > 0:
+                pieces.append(substring(self.geometry[i], self.length[i] - reach_v[i],
+                                        self.length[i]))
+        if seeds is not None:
+            for e, a, b, off in zip(seeds.edge, seeds.a, seeds.b, seeds.offset):
+                if off < limit and not full[e]:
+                    r = limit - off
+                    pieces.append(substring(self.geometry[e], max(0.0, a - r),
+                                            min(self.length[e], b + r)))
+        return gpd.GeoDataFrame(geometry=pieces, crs=self.crs)
+
+
+def _default_crs(gdf: gpd.GeoDataFrame) -> str:
+    """A local transverse Mercator CRS centred on the data."""
+    wgs = gdf if gdf.crs is None or gdf.crs.is_geographic else gdf.to_crs(settings.WGS84)
+    minx, miny, maxx, maxy = wgs.total_bounds
+    return local_tm_crs((minx + maxx) / 2, (miny + maxy) / 2)
+
+
+_TRANSFORMERS: dict[tuple[str, str], Transformer] = {}
+
+
+def _project(xy: np.ndarray, src, dst) -> np.ndarray:
+    """Transform an (n, 2) coordinate array between CRSs (always lon/lat order)."""
+    key = (str(src), str(dst))
+    tr = _TRANSFORMERS.get(key)
+    if tr is None:
+        tr = _TRANSFORMERS[key] = Transformer.from_crs(src, dst, always_xy=True)
+    x, y = tr.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])

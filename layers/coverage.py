@@ -147,6 +147,13 @@ def load_inputs(osm_path: str | Path, area: BaseGeometry, reach_m: float,
     return inputs
 
 
+def extract_share(osm_path: str | Path, area: BaseGeometry) -> float:
+    """Share of ``area`` (WGS84) inside the OSM extract's extent (its header box)."""
+    from geo.osm import extract_bounds
+    ext = box(*extract_bounds(osm_path))
+    return float(area.intersection(ext).area / area.area) if area.area > 0 else 0.0
+
+
 def _key(*parts) -> str:
     h = hashlib.sha1()
     for p in parts:
@@ -179,6 +186,10 @@ def study_for(osm_path: str | Path, area: str | BaseGeometry | Path = "science_c
     inputs = load_inputs(osm_path, geom, reach, demand_kind, clip=name != "extract", own=own)
     study = coverage.prepare(geom, inputs.walk, inputs.demand, name=name, demand_kind=demand_kind,
                              zones=zones, zone_column=zone_column, reach_m=reach)
+    covered = extract_share(osm_path, geom)
+    if covered < 0.99:
+        study.notes.append(f"the OSM extract covers only {100 * covered:.0f}% of the area: "
+                           "places beyond it count as not reached")
     _STUDIES[key] = (study, inputs)
     while len(_STUDIES) > _MAX_STUDIES:
         _STUDIES.popitem(last=False)

@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry import mapping
 
 from geo.chinacoords import convert_frame
 from layers.webmap import add_control, esc, swatch_svg
@@ -71,32 +72,31 @@ def _tip(kind: str, row: dict, lang: str) -> str:
 
 def add_result_layer(m: folium.Map, kind: str, gdf: gpd.GeoDataFrame | None, lang: str,
                      coords: str = "wgs84", show: bool = True) -> int:
-    """Draw one result layer (``kind`` in :data:`STYLES`); returns the features drawn."""
+    """Draw one result layer (``kind`` in :data:`STYLES`) as one GeoJSON layer; returns its features.
+
+    Each feature carries an escaped ``tooltip`` (which also tells the app that a click on
+    it is not a drawing) and its ``style``.
+    """
     if gdf is None or gdf.empty:
         return 0
     shown = _prepare(gdf, coords)
-    style = STYLES[kind]
-    name = LABELS[kind][0 if lang == "zh" else 1]
-    group = folium.FeatureGroup(name=esc(name), show=show)
+    shown = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
+    style = dict(STYLES[kind])
     props = [c for c in ("name", "category", "dist_m", "area_m2") if c in shown]
-    n = 0
-    for row, geom in zip(shown[props].to_dict("records"), shown.geometry):
-        if geom is None or geom.is_empty:
-            continue
-        tip = folium.Tooltip(_tip(kind, row, lang))
-        if geom.geom_type == "Point":
-            folium.CircleMarker([geom.y, geom.x], radius=style["radius"], color=style["color"],
-                                weight=style["weight"], fill=True, fill_color=style["fillColor"],
-                                fill_opacity=0.8, tooltip=tip).add_to(group)
-        else:
-            # a "tooltip" property tells the app a click on it is not a drawing
-            feature = {"type": "Feature", "geometry": geom.__geo_interface__,
-                       "properties": {"tooltip": kind}}
-            folium.GeoJson(feature, style_function=lambda _f, s=style: s,
-                           tooltip=tip).add_to(group)
-        n += 1
+    geoms = shapely.set_precision(shown.geometry.to_numpy(), 1e-6)
+    features = []
+    for row, geom in zip(shown[props].to_dict("records"), geoms):
+        feature_style = dict(style, fill=True) if geom.geom_type == "Point" else style
+        features.append({"type": "Feature", "geometry": mapping(geom),
+                         "properties": {"tooltip": _tip(kind, row, lang), "style": feature_style}})
+    group = folium.FeatureGroup(name=esc(LABELS[kind][0 if lang == "zh" else 1]), show=show)
+    folium.GeoJson({"type": "FeatureCollection", "features": features},
+                   style_function=lambda f: f["properties"]["style"],
+                   marker=folium.CircleMarker(radius=style.get("radius", 4), fill=True),
+                   tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+                   control=False, smooth_factor=0.5).add_to(group)
     group.add_to(m)
-    return n
+    return len(features)
 
 
 def legend_html(kinds: list[str], lang: str, title: str) -> str:

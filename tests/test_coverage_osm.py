@@ -187,3 +187,11 @@ def test_command_line_error_is_a_message_not_a_traceback(osm):
 def test_bad_area_arguments(osm):
     with pytest.raises(CoverageError):
         svc.area_geometry("no_such_area")
+
+
+def test_area_partly_outside_the_extract_says_so(osm):
+    name, geom = svc.area_geometry("extract", osm)
+    x0, y0, x1, y1 = geom.bounds
+    half_out = box(x0 + (x1 - x0) / 2, y0, x1 + (x1 - x0), y1)
+    r = svc.run(osm, half_out, "green5", {}, demand_kind="area").result
+    assert any("covers only 33%" in n for n in r.notes), r.notes

@@ -1,0 +1,60 @@
+"""The app's coverage tab, driven by Streamlit's AppTest (no browser): each check runs on
+the offline test extract, and a failing check is a message while the app stays up."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZJ_CACHE_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _select(at, prefix: str, value: str) -> None:
+    box = next(s for s in at.selectbox if s.key and s.key.startswith(prefix))
+    box.set_value(value)
+
+
+@pytest.mark.parametrize("check,label", [("green5", "沿路网覆盖率"), ("life15", "沿路网覆盖率"),
+                                         ("metro", "沿路网覆盖率")])
+def test_each_check_runs_on_the_test_extract(app, check, label):
+    _select(app, "cov_check_", check)
+    _select(app, "cov_demand_", "area")
+    app.run()
+    next(b for b in app.button if b.key == "cov_run").click().run()
+    assert not app.exception
+    # the only red box allowed is the verdict against the target
+    assert all(e.value == "未达标" for e in app.error), [e.value for e in app.error]
+    metric = next(m for m in app.metric if m.label == label)
+    assert metric.value.endswith("%")
+    figures = app.session_state["coverage"]["figures"]
+    assert figures["check"] == check and 0 <= figures["share"] <= figures["share_buffer"] <= 1
+    assert app.session_state["coverage"]["layers"]["gap"].crs.to_epsg() == 4326
+
+
+def test_area_the_extract_does_not_cover_is_a_message_and_the_app_stays_up(app):
+    next(b for b in app.button if b.key == "cov_run").click().run()  # a first, good result
+    first = app.session_state["coverage"]["id"]
+    _select(app, "cov_area_", "science_city_2021")
+    app.run()
+    next(b for b in app.button if b.key == "cov_run").click().run()
+    assert not app.exception
+    assert any("不覆盖" in e.value for e in app.error), [e.value for e in app.error]
+    assert app.session_state["coverage"]["id"] == first  # the earlier result is kept
+    assert any(m.label == "沿路网覆盖率" for m in app.metric)
+
+
+def test_local_path_that_does_not_exist_is_a_message(app):
+    app.radio(key="cov_src").set_value("path").run()
+    app.text_input(key="cov_path").set_value("/no/such/file.osm.pbf").run()
+    next(b for b in app.button if b.key == "cov_run").click().run()
+    assert not app.exception
+    assert any("/no/such/file.osm.pbf" in e.value or "找不到" in e.value for e in app.error), \
+        [e.value for e in app.error]

@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.crs import local_tm_crs, to_wgs84
 from geo.errors import CoverageError
-from geo.network import Seeds, Snap, WalkNetwork
+from geo.network import Seeds, Snap, WalkNetwork, access_areas
 
 CHECKS = ("green5", "life15", "metro")
 DEMAND_KINDS = ("residential_landuse", "residential_buildings", "area", "custom")
@@ -44,33 +44,35 @@ def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndar
     """Cut polygons (metric CRS) along a common ``cell_m`` grid.
 
     Returns the pieces and, for each, the index of its polygon. Cells wholly inside a
-    polygon stay squares; only border cells are intersected.
+    polygon stay squares; only border cells are intersected. All polygons at once.
     """
     if cell_m <= 0:
         raise CoverageError(f"cell size must be positive (got {cell_m})", f"格网尺寸须为正数 ({cell_m})")
-    pieces, owners = [], []
-    bounds = shapely.bounds(polygons)
-    for k, (poly, (x0, y0, x1, y1)) in enumerate(zip(polygons, bounds)):
-        if poly is None or shapely.is_empty(poly):
-            continue
-        i0, j0 = np.floor(x0 / cell_m), np.floor(y0 / cell_m)
-        i1, j1 = np.ceil(x1 / cell_m), np.ceil(y1 / cell_m)
-        xs = np.arange(i0, i1) * cell_m
-        ys = np.arange(j0, j1) * cell_m
-        gx, gy = np.meshgrid(xs, ys)
-        boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
-        shapely.prepare(poly)
-        inside = shapely.contains_properly(poly, boxes)
-        border = ~inside & shapely.intersects(poly, boxes)
-        cut = shapely.intersection(boxes[border], poly)
-        cut = cut[shapely.area(cut) > 0]
-        cut = cut[np.isin(shapely.get_type_id(cut), (3, 6, 7))]
-        part = np.concatenate([boxes[inside], cut])
-        pieces.append(part)
-        owners.append(np.full(len(part), k))
-    if not pieces:
+    polygons = np.asarray(polygons, dtype=object)
+    ok = np.flatnonzero(~(shapely.is_missing(polygons) | shapely.is_empty(polygons)))
+    if len(ok) == 0:
         return np.array([], dtype=object), np.zeros(0, dtype=np.int64)
-    return np.concatenate(pieces), np.concatenate(owners)
+    b = shapely.bounds(polygons[ok])
+    i0, j0 = np.floor(b[:, 0] / cell_m), np.floor(b[:, 1] / cell_m)
+    nx = np.maximum(np.ceil(b[:, 2] / cell_m) - i0, 1).astype(np.int64)
+    ny = np.maximum(np.ceil(b[:, 3] / cell_m) - j0, 1).astype(np.int64)
+    counts = nx * ny
+    owner = np.repeat(ok, counts)
+    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rep = np.repeat(np.arange(len(ok)), counts)
+    x = (i0[rep] + k % nx[rep]) * cell_m
+    y = (j0[rep] + k // nx[rep]) * cell_m
+    boxes = shapely.box(x, y, x + cell_m, y + cell_m)
+    shapely.prepare(polygons[ok])
+    inside = shapely.contains_properly(polygons[owner], boxes)
+    border = np.flatnonzero(~inside)
+    border = border[shapely.intersects(polygons[owner[border]], boxes[border])]
+    cut = shapely.intersection(boxes[border], polygons[owner[border]])
+    good = (shapely.area(cut) > 0) & np.isin(shapely.get_type_id(cut), (3, 6, 7))
+    pieces = np.concatenate([boxes[inside], cut[good]])
+    owners = np.concatenate([owner[inside], owner[border][good]])
+    order = np.argsort(owners, kind="stable")
+    return pieces[order], owners[order]
 
 
 def residential_buildings(buildings: gpd.GeoDataFrame,
@@ -111,6 +113,14 @@ class Study:
     weight: str  # "area" or "count": what ``share`` is a share of
     prepare_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    _point_tree: shapely.STRtree | None = field(default=None, repr=False)
+
+    @property
+    def point_tree(self) -> shapely.STRtree:
+        """Spatial index of the units' points (for the straight-line figures)."""
+        if self._point_tree is None:
+            self._point_tree = shapely.STRtree(self.points)
+        return self._point_tree
 
     @property
     def total_km2(self) -> float:
@@ -241,9 +251,13 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
 
 
 def _overlaps(polys: np.ndarray) -> bool:
-    """True if the total area of ``polys`` exceeds the area of their union (they overlap)."""
-    total = float(shapely.area(polys).sum())
-    return total > float(shapely.area(shapely.union_all(polys))) * (1 + 1e-9) + 1e-6
+    """True if any two of ``polys`` share area (interiors meet in 2-D), not just a border."""
+    tree = shapely.STRtree(polys)
+    i, j = tree.query(polys, predicate="intersects")
+    pair = i < j
+    if not pair.any():
+        return False
+    return bool(shapely.relate_pattern(polys[i[pair]], polys[j[pair]], "2********").any())
 
 
 def _zones(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, crs: str) -> np.ndarray:
@@ -364,35 +378,48 @@ def _zone_table(units: gpd.GeoDataFrame, weight: str) -> pd.DataFrame | None:
                          "share_buffer": (g["cov_line"] / g["w"]).round(4).to_numpy()})
 
 
-def _line_distance(points: np.ndarray, sources: np.ndarray) -> np.ndarray:
-    """Straight-line distance from each point to the nearest source geometry."""
+def _line_distance(study: Study, sources: np.ndarray, limit: float, grow_m: float = 0.0
+                   ) -> np.ndarray:
+    """Straight-line distance from each unit to the nearest source grown by ``grow_m``.
+
+    Exact: the distance to a polygon grown by ``g`` is ``max(0, d − g)``. ``inf`` beyond
+    ``limit``. Candidates come from the sources' boxes widened by the limit (one cheap
+    index query), then one exact distance per candidate pair.
+    """
+    out = np.full(len(study.points), np.inf)
     if len(sources) == 0:
-        return np.full(len(points), np.inf)
-    tree = shapely.STRtree(sources)
-    idx, dist = tree.query_nearest(points, return_distance=True, all_matches=False)
-    out = np.full(len(points), np.inf)
-    out[idx[0]] = dist
+        return out
+    reach = limit + grow_m
+    x0, y0, x1, y1 = shapely.bounds(sources).T
+    boxes = shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach)
+    src, unit = study.point_tree.query(boxes)
+    if len(src):
+        d = np.maximum(shapely.distance(sources[src], study.points[unit]) - grow_m, 0.0)
+        np.minimum.at(out, unit, d)
+    out[out > limit] = np.inf
     return out
 
 
 def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limit: float
                ) -> tuple[np.ndarray, np.ndarray, Seeds]:
-    """Network and straight-line distance from each unit to the nearest source."""
+    """Network and straight-line distance from each unit to the nearest source.
+
+    Both are ``inf`` beyond ``limit`` (the search stops there). Both measure to the same
+    access areas (sources grown by ``tolerance_m``), so the walk is never the shorter.
+    """
     net = study.network
     if len(sources_local) == 0:
         inf = np.full(len(study.units), np.inf)
         return inf, inf.copy(), Seeds.empty()
-    types = shapely.get_type_id(sources_local)
-    is_pt = types == 0
+    is_pt = shapely.get_type_id(sources_local) == 0
     seeds = Seeds.empty()
     access = sources_local.copy()
     if (~is_pt).any():
         poly_idx = np.flatnonzero(~is_pt)
-        s = net.polygon_seeds(sources_local[poly_idx], tolerance_m)
+        access[poly_idx] = access_areas(sources_local[poly_idx], tolerance_m)
+        s = net.polygon_seeds(access[poly_idx])
         s.source = poly_idx[s.source]
         seeds = seeds.concat(s)
-        if tolerance_m > 0:
-            access[poly_idx] = shapely.buffer(sources_local[poly_idx], tolerance_m)
     if is_pt.any():
         pt_idx = np.flatnonzero(is_pt)
         s = net.point_seeds(sources_local[pt_idx])
@@ -400,7 +427,13 @@ def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limi
         seeds = seeds.concat(s)
     node_d = net.node_distances(seeds, limit=limit)
     d_net = net.distances_at(node_d, study.snap, seeds)
-    d_line = _line_distance(study.points, access)
+    d_net[d_net > limit] = np.inf
+    # straight line to the exact grown polygon, which holds the network's access area
+    # (drawn inside it): so the walk is never shorter than the straight line
+    grown = np.where(is_pt, 0.0, tolerance_m)
+    d_line = np.minimum(_line_distance(study, sources_local[~is_pt], limit, tolerance_m),
+                        _line_distance(study, sources_local[is_pt], limit)) \
+        if grown.any() else _line_distance(study, sources_local, limit)
     return d_net, d_line, seeds
 
 
@@ -535,8 +568,8 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
         # keep station points with no entrance within 300 m (entrances not mapped)
         if not stn.empty:
             e_local, s_local = study.local(ent), study.local(stn)
-            d = _line_distance(s_local, e_local)
-            stn = stn[d > 300.0]
+            near, _ = shapely.STRtree(e_local).query(s_local, predicate="dwithin", distance=300.0)
+            stn = stn[~np.isin(np.arange(len(stn)), near)]
         st = pd.concat([ent, stn])
         notes.append(f"{len(ent)} entrances and {len(stn)} station points without mapped entrances")
     geoms = study.local(st)

@@ -156,20 +156,17 @@ class WalkNetwork:
         node_index[break_ids] = np.arange(len(break_ids))
         node_xy = np.zeros((len(break_ids), 2))
         node_xy[node_index[inverse[is_break]]] = xy[is_break]
-        us, vs, geoms = [], [], []
-        for start, size in zip(starts, sizes):
-            pos = np.flatnonzero(is_break[start:start + size])
-            for i, j in zip(pos[:-1], pos[1:]):
-                us.append(node_index[inverse[start + i]])
-                vs.append(node_index[inverse[start + j]])
-                geoms.append(xy[start + i:start + j + 1])
-        if geoms:
-            sizes_e = np.array([len(g) for g in geoms])
-            geometry = shapely.linestrings(np.concatenate(geoms),
-                                           indices=np.repeat(np.arange(len(geoms)), sizes_e))
-        else:
-            geometry = np.array([], dtype=object)
-        return cls(crs, node_xy, np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64),
+        # consecutive break nodes of the same way bound an edge
+        pos = np.flatnonzero(is_break)
+        way_of = np.repeat(np.arange(len(sizes)), sizes)
+        same = way_of[pos[:-1]] == way_of[pos[1:]]
+        a, b = pos[:-1][same], pos[1:][same]
+        if len(a) == 0:
+            raise CoverageError("the walking network has no street segment", "步行路网没有路段")
+        lens = b - a + 1
+        flat = np.repeat(a, lens) + (np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens))
+        geometry = shapely.linestrings(xy[flat], indices=np.repeat(np.arange(len(a)), lens))
+        return cls(crs, node_xy, node_index[inverse[a]], node_index[inverse[b]],
                    shapely.length(geometry), geometry)
 
     @classmethod
@@ -227,10 +224,18 @@ class WalkNetwork:
         points = np.asarray(points, dtype=object)
         if len(points) == 0:
             return Snap(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
-        idx, dist = self.tree.query_nearest(points, return_distance=True, all_matches=False)
-        order = np.argsort(idx[0], kind="stable")
-        edge = idx[1][order]
-        dist = dist[order]
+        edge = np.full(len(points), -1, dtype=np.int64)
+        dist = np.full(len(points), np.inf)
+        # a bounded search first (most places are near a street), then the rest unbounded
+        for todo, bound in ((np.arange(len(points)), SNAP_SEARCH_M), (None, None)):
+            if todo is None:
+                todo = np.flatnonzero(edge < 0)
+                if len(todo) == 0:
+                    break
+            idx, d = self.tree.query_nearest(points[todo], max_distance=bound,
+                                             return_distance=True, all_matches=False)
+            edge[todo[idx[0]]] = idx[1]
+            dist[todo[idx[0]]] = d
         t = shapely.line_locate_point(self.geometry[edge], points)
         return Snap(edge.astype(np.int64), t, dist)
 
@@ -243,16 +248,22 @@ class WalkNetwork:
         """Seeds of areal sources (in the network CRS): every stretch of edge inside them.
 
         A polygon is reached where the network touches it, after growing it by
-        ``tolerance_m``. A polygon no edge touches gives no seed (it is unreachable
-        on foot through this network).
+        ``tolerance_m`` (:func:`access_areas`). A polygon no edge touches gives no seed
+        (it is unreachable on foot through this network).
         """
         polygons = np.asarray(polygons, dtype=object)
         if len(polygons) == 0:
             return Seeds.empty()
-        access = shapely.buffer(polygons, tolerance_m) if tolerance_m > 0 else polygons
+        access = access_areas(polygons, tolerance_m)
         src, edge = self.tree.query(access, predicate="intersects")
         if len(src) == 0:
             return Seeds.empty()
+        whole = shapely.contains_properly(access[src], self.geometry[edge])  # prepared: fast
+        seeds = Seeds(edge[whole].astype(np.int64), np.zeros(whole.sum()), self.length[edge[whole]],
+                      np.zeros(whole.sum()), src[whole].astype(np.int64))
+        src, edge = src[~whole], edge[~whole]
+        if len(src) == 0:
+            return seeds
         pieces = shapely.intersection(self.geometry[edge], access[src])
         parts, which = shapely.get_parts(pieces, return_index=True)
         # collections may nest one more level (points and lines mixed)
@@ -261,18 +272,19 @@ class WalkNetwork:
             sub, sub_idx = shapely.get_parts(parts[nested], return_index=True)
             which = np.concatenate([which[~nested], which[nested][sub_idx]])
             parts = np.concatenate([parts[~nested], sub])
-        parts_ok = ~shapely.is_empty(parts)
-        parts, which = parts[parts_ok], which[parts_ok]
-        first = shapely.get_point(parts, 0)
-        last = shapely.get_point(parts, -1)
-        is_point = shapely.get_type_id(parts) == 0
-        first = np.where(is_point, parts, first)
-        last = np.where(is_point, parts, last)
+        keep = ~shapely.is_empty(parts)
+        parts, which = parts[keep], which[keep]
+        # first and last vertex of each part (a point part is both)
+        n = shapely.get_num_coordinates(parts)
+        coords = shapely.get_coordinates(parts)
+        last = np.cumsum(n) - 1
+        first = last - n + 1
         lines = self.geometry[edge[which]]
-        ta = shapely.line_locate_point(lines, first)
-        tb = shapely.line_locate_point(lines, last)
-        return Seeds(edge[which].astype(np.int64), np.minimum(ta, tb), np.maximum(ta, tb),
-                     np.zeros(len(which)), src[which].astype(np.int64))
+        ta = shapely.line_locate_point(lines, shapely.points(coords[first]))
+        tb = shapely.line_locate_point(lines, shapely.points(coords[last]))
+        crossing = Seeds(edge[which].astype(np.int64), np.minimum(ta, tb), np.maximum(ta, tb),
+                         np.zeros(len(which)), src[which].astype(np.int64))
+        return seeds.concat(crossing)
 
     # -- distances -------------------------------------------------------------------------
     def node_distances(self, seeds: Seeds, limit: float = np.inf) -> np.ndarray:
@@ -314,7 +326,8 @@ class WalkNetwork:
             if len(has):
                 reps = (hi - lo)[has]
                 point_i = np.repeat(has, reps)
-                seed_i = order[np.concatenate([np.arange(a, b) for a, b in zip(lo[has], hi[has])])]
+                within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+                seed_i = order[np.repeat(lo[has], reps) + within]
                 tt = t[point_i]
                 direct = (np.maximum(0.0, np.maximum(seeds.a[seed_i] - tt, tt - seeds.b[seed_i]))
                           + seeds.offset[seed_i])
@@ -343,6 +356,25 @@ class WalkNetwork:
                     pieces.append(substring(self.geometry[e], max(0.0, a - r),
                                             min(self.length[e], b + r)))
         return gpd.GeoDataFrame(geometry=pieces, crs=self.crs)
+
+
+#: First search radius when placing points on their nearest street, m: most homes and
+#: shops lie within it, and a bounded search is several times faster; the rest are
+#: searched without bound. A speed setting only: results do not depend on it.
+SNAP_SEARCH_M = 150.0
+#: Segments per quarter circle when growing a source by the access tolerance. The grown
+#: polygon lies inside the exact one (short of it by at most tol·(1 − cos 11.25°), 0.2 m
+#: at 10 m) and has a quarter of the vertices of shapely's default.
+ACCESS_QUAD_SEGS = 4
+
+
+def access_areas(polygons: np.ndarray, tolerance_m: float) -> np.ndarray:
+    """Sources grown by ``tolerance_m`` (prepared), the areas where the network reaches them."""
+    polygons = np.asarray(polygons, dtype=object)
+    access = (shapely.buffer(polygons, tolerance_m, quad_segs=ACCESS_QUAD_SEGS)
+              if tolerance_m > 0 else polygons.copy())
+    shapely.prepare(access)
+    return access
 
 
 def _default_crs(gdf: gpd.GeoDataFrame) -> str:

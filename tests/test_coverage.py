@@ -74,8 +74,9 @@ def test_access_tolerance_reaches_a_park_beside_the_street():
     s = study(STREET, [Point(0, -10)])
     assert coverage.green_reach(s, wgs([beside]), tolerance_m=0).units["dist_m"].iloc[0] == np.inf
     r = coverage.green_reach(s, wgs([beside]), tolerance_m=10)
-    # the street comes within 10 m of the park from x = 200 - 8 = 192 (circle of the corner)
-    assert r.units["dist_m"].iloc[0] == pytest.approx(10 + 200 - 8.0, abs=0.05)
+    # the street comes within 10 m of the park from x = 200 - 8 = 192 (circle of the corner);
+    # the grown corner is drawn with 4 segments per quarter circle: a fraction of a metre later
+    assert r.units["dist_m"].iloc[0] == pytest.approx(10 + 200 - 8.0, abs=0.3)
 
 
 # --- a river: the park is close as the crow flies, far on foot -------------------------------

@@ -304,6 +304,9 @@ class NxBaseline:
                         np.stack([xy[e[:, 0]], xy[e[:, 1]]], axis=1)), 25.0))
                 isos.append(shapely.union_all(np.concatenate(parts)))
             iso = shapely.union_all(np.array(isos, dtype=object))
+            if study.weight == "count":  # point demand: the share of points inside
+                shapely.prepare(iso)
+                return float(shapely.contains(iso, study.points).mean())
             demand = shapely.union_all(study.units.geometry.to_numpy())
             return float(shapely.area(shapely.intersection(demand, iso)) / shapely.area(demand))
         elif mode == "one-run":

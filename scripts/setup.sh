@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up the Zhangjiang Planning Map on Debian: system packages, .venv, Python packages.
 #
-#   bash scripts/setup.sh            # what the app needs
-#   bash scripts/setup.sh --browser  # also Chromium, chromium-driver and CJK fonts (browser tests)
+#   bash scripts/setup.sh            # what the app needs (Python packages, CJK fonts for printed maps)
+#   bash scripts/setup.sh --browser  # also Chromium, chromium-driver and poppler-utils (browser and print tests)
 #
 # Idempotent: apt-get runs only when a package is missing (and then needs root), an
 # existing .venv is reused, and pip only installs what requirements.txt still lacks.
@@ -26,10 +26,13 @@ need_deb() {
 if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   need_deb python3-venv
 fi
+# Chinese text in printed maps (matplotlib) needs a CJK font
+need_deb fonts-noto-cjk
 if [ "$with_browser" = 1 ]; then
   need_deb chromium
   need_deb chromium-driver
-  need_deb fonts-noto-cjk
+  # pdftoppm, used by the tests to check printed PDFs
+  need_deb poppler-utils
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

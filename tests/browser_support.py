@@ -198,6 +198,22 @@ def open_app(s: Session, url: str):
     return frame
 
 
+def draw_square(s: "Session", half_px: float, x_frac: float = 0.5) -> None:
+    """Draw a square of ``2 * half_px`` pixels with the map's polygon tool, centred at
+    ``x_frac`` of the map's width and half its height, and close the ring."""
+    tool = s.page.frame_locator(FOLIUM_IFRAME).locator(".leaflet-draw-draw-polygon")
+    tool.wait_for(timeout=TIMEOUT_MS)
+    tool.click()
+    b = s.page.locator(FOLIUM_IFRAME).bounding_box()
+    cx, cy = b["x"] + b["width"] * x_frac, b["y"] + b["height"] * 0.5
+    corners = [(cx - half_px, cy - half_px), (cx + half_px, cy - half_px),
+               (cx + half_px, cy + half_px), (cx - half_px, cy + half_px)]
+    for x, y in corners:
+        s.page.mouse.click(x, y)
+        s.page.wait_for_timeout(250)
+    s.page.mouse.click(*corners[0])  # close the ring
+
+
 def folium_frame(page):
     """The streamlit-folium iframe as a Playwright Frame."""
     for f in page.frames:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, FOLIUM_IFRAME, TIMEOUT_MS, Session, app_url, browser, folium_frame, open_app,
+    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, draw_square, folium_frame, open_app,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -51,15 +51,7 @@ def test_green_reach_check_shows_figures_gaps_and_a_new_park(app_url, browser):
         s.screenshot("app_coverage")
 
         # draw a square park in the middle of the view and test it
-        tool = s.page.frame_locator(FOLIUM_IFRAME).locator(".leaflet-draw-draw-polygon")
-        tool.click()
-        b = s.page.locator(FOLIUM_IFRAME).bounding_box()
-        cx, cy = b["x"] + b["width"] * 0.5, b["y"] + b["height"] * 0.5
-        corners = [(cx - 30, cy - 30), (cx + 30, cy - 30), (cx + 30, cy + 30), (cx - 30, cy + 30)]
-        for x, y in corners:
-            s.page.mouse.click(x, y)
-            s.page.wait_for_timeout(250)
-        s.page.mouse.click(*corners[0])
+        draw_square(s, 30)
         s.page.get_by_role("tab", name="覆盖检查").click()
         button = s.page.get_by_role("button", name="测试新绿地")
         button.wait_for(timeout=TIMEOUT_MS)

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import box
 
 from layers import analysis
-from tests.browser_support import CHROMIUM, FOLIUM_IFRAME, Session, app_url, browser, open_app  # noqa: F401
+from tests.browser_support import CHROMIUM, Session, app_url, browser, draw_square, open_app  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -21,17 +21,9 @@ def test_drawn_polygon_gets_its_area_and_the_features_it_meets(app_url, browser)
     s = Session(browser, viewport=(1400, 1100))
     try:
         frame = open_app(s, f"{app_url}/?base=none&lat=31.20&lon=121.59&z=14&layers=science_city_2017,industry,sites")
-        tool = frame.locator(".leaflet-draw-draw-polygon")
-        tool.wait_for(timeout=60_000)
+        frame.locator(".leaflet-draw-draw-polygon").wait_for(timeout=60_000)
         s.page.wait_for_timeout(1000)  # let the map settle after its opening view
-        tool.click()
-        b = s.page.locator(FOLIUM_IFRAME).bounding_box()
-        cx, cy = b["x"] + b["width"] * 0.45, b["y"] + b["height"] * 0.5
-        corners = [(cx - 80, cy - 80), (cx + 80, cy - 80), (cx + 80, cy + 80), (cx - 80, cy + 80)]
-        for x, y in corners:
-            s.page.mouse.click(x, y)
-            s.page.wait_for_timeout(250)
-        s.page.mouse.click(*corners[0])  # close the ring
+        draw_square(s, 80, x_frac=0.45)
         metric = s.page.locator('[data-testid="stMetric"]').filter(has_text="面积")
         metric.wait_for(timeout=60_000)
         area = float(re.search(r"([\d.,]+)\s*km²", metric.inner_text()).group(1).replace(",", ""))

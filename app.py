@@ -92,7 +92,8 @@ def _coverage_tab(lang: str) -> None:
     check = c2.selectbox(t(lang, "cov_check"), list(gc.CHECKS), key=f"cov_check_{lang}",
                          format_func=lambda c: cov.label(cov.CHECK_LABELS, c, lang))
     kinds = [k for k in gc.DEMAND_KINDS if k != "custom"]
-    demand = c3.selectbox(t(lang, "cov_demand"), kinds + ["custom"], key=f"cov_demand_{lang}",
+    demand = c3.selectbox(t(lang, "cov_demand"), kinds + ["custom"], key=f"cov_demand_{src}_{lang}",
+                          index=kinds.index("area") if src == "test" else 0,  # Helsinki: little housing
                           format_func=lambda k: cov.label(cov.DEMAND_LABELS, k, lang))
     src_note = settings.PARAMETER_SOURCES
     with st.expander(t(lang, "cov_params"), expanded=True):
@@ -179,12 +180,13 @@ def _coverage_result(lang: str) -> None:
     cols = st.columns(4)
     cols[0].metric(t(lang, "cov_share"), f"{100 * f['share']:.1f}%" if f["share"] is not None else "-",
                    None if f["target"] is None else f"{t(lang, 'cov_target')} {100 * f['target']:.0f}%",
-                   delta_color="off")
+                   delta_color="off", delta_arrow="off")
     if f["meets_target"] is not None:
         (cols[0].success if f["meets_target"] else cols[0].error)(t(lang, "cov_met" if f["meets_target"] else "cov_not_met"))
     cols[1].metric(t(lang, "cov_buffer"), f"{100 * f['share_buffer']:.1f}%" if f["share_buffer"] is not None else "-")
     if f["weight"] == "area":
-        cols[2].metric(t(lang, "cov_covered"), f"{f['covered_km2']:.3f} / {f['total_km2']:.3f} km²")
+        cols[2].metric(t(lang, "cov_covered"), f"{f['covered_km2']:.3f} km²",
+                       f"/ {f['total_km2']:.3f} km²", delta_color="off", delta_arrow="off")
     cols[3].metric(t(lang, "cov_time"), f"{f['elapsed_s']:.2f} s")
     if res["scenario"]:
         s = res["scenario"]

@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     p_list.set_defaults(func=_cmd_list)
     p_val = sub.add_parser("validate", help="check every layer; exit 1 on any problem")
     p_val.set_defaults(func=_cmd_validate)
+    from layers.printmap import register_cli as register_map_cli  # matplotlib: load only here
+    register_map_cli(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

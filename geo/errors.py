@@ -57,3 +57,15 @@ class OSMError(ZJError):
 
 class CoverageError(ZJError):
     """A coverage check cannot run: bad parameters, no network, no demand or sources."""
+
+
+class PrintError(ZJError, ValueError):
+    """A print option (preset, paper, format, language, input) is not valid."""
+
+
+class PrintFontError(PrintError):
+    """No font that can show Chinese text is installed."""
+
+
+class BasemapWarning(UserWarning):
+    """The optional tile basemap could not be fetched; the map is printed without it."""

@@ -64,7 +64,7 @@ from shapely.geometry.polygon import orient
 
 from geo import settings
 from geo.crs import local_tm_crs, to_wgs84
-from geo.errors import GeometryError, LayerFileError, ZJError
+from geo.errors import BasemapWarning, GeometryError, LayerFileError, PrintError, PrintFontError, ZJError
 from layers import catalogue
 from layers.loading import get_spec, load
 from layers.spec import LayerSpec
@@ -104,18 +104,6 @@ MAX_TILES = 36
 SIMPLIFY_PAPER_MM = 0.1
 #: The legend key of schematic (示意) features, as the app draws it.
 SCHEMATIC_KEY = {"color": "#444444", "weight": 2, "dashArray": "6 4"}
-
-
-class PrintError(ZJError, ValueError):
-    """A print option (preset, paper, format, language, input) is not valid."""
-
-
-class PrintFontError(PrintError):
-    """No font that can show Chinese text is installed."""
-
-
-class BasemapWarning(UserWarning):
-    """The optional tile basemap could not be fetched; the map is printed without it."""
 
 
 # --- presets ------------------------------------------------------------------------------

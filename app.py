@@ -214,6 +214,42 @@ def _coverage_result(lang: str) -> None:
         st.rerun()
 
 
+def _print_panel(lang: str) -> None:
+    """A print button: preset, paper, format and title → a PDF or PNG to download."""
+    from layers import printmap
+    presets = [p for p in printmap.PRESETS if p != "coverage" or ss.get("coverage")]
+    c1, c2, c3 = st.columns([3, 1, 1])
+    preset = c1.selectbox(t(lang, "print_preset"), presets, key=f"print_preset_{lang}",
+                          format_func=lambda p: printmap.PRESETS[p].title(lang))
+    paper = c2.selectbox(t(lang, "print_paper"), ["A3", "A4"], key="print_paper")
+    fmt = c3.selectbox(t(lang, "print_format"), ["pdf", "png"], key="print_format",
+                       format_func=lambda f: "PDF (矢量 vector)" if f == "pdf" else "PNG 300 dpi")
+    title = st.text_input(t(lang, "print_title"), value=printmap.PRESETS[preset].title(lang),
+                          key=f"print_title_{preset}_{lang}")
+    if st.button(t(lang, "print_make"), key="print_make"):
+        extra = None
+        if preset == "coverage":
+            res = ss.coverage
+            extra = {**res["layers"], "title": res["title"][lang], "attribution": res["attribution"]}
+        try:
+            with st.spinner(t(lang, "print_making")):
+                fig = printmap.render(preset, lang=lang, paper=paper, title=title or None, extra=extra)
+                data = printmap.to_bytes(fig, fmt)
+                import matplotlib.pyplot as plt
+                plt.close(fig)
+            ss.print_file = (printmap.default_filename(preset, paper, fmt), data, fmt)
+        except ZJError as exc:
+            st.error(str(exc))
+    if ss.get("print_file"):
+        name, data, fmt = ss.print_file
+        st.download_button(f"{t(lang, 'cov_download')} {name}", data, file_name=name,
+                           mime="application/pdf" if fmt == "pdf" else "image/png", key="print_dl")
+
+
+def _export_panel(lang: str, selected: list[str], state) -> None:
+    """Layer files to download (filled in with layers.export)."""
+
+
 # --- first run of a session: restore the view from the link -----------------------
 if "view0" not in ss:
     v0 = viewstate.from_query(qp.to_dict(), basemaps=BASEMAP_IDS)
@@ -351,8 +387,13 @@ if drawing and is_planner_drawing(drawing) and drawing not in ss.drawings:
     ss.drawings = ss.drawings + [drawing]
 
 if not state.meeting:
-    tab_draw, tab_cov, tab_ind, tab_cat = st.tabs([t(lang, "draw_title"), t(lang, "tab_coverage"),
-                                                   t(lang, "tab_indicators"), t(lang, "tab_catalogue")])
+    tab_draw, tab_cov, tab_out, tab_ind, tab_cat = st.tabs(
+        [t(lang, "draw_title"), t(lang, "tab_coverage"), t(lang, "tab_export"),
+         t(lang, "tab_indicators"), t(lang, "tab_catalogue")])
+    with tab_out:
+        _export_panel(lang, selected, state)
+        st.divider()
+        _print_panel(lang)
     with tab_cov:
         _coverage_tab(lang)
     with tab_draw:

@@ -93,6 +93,13 @@ TEXT: dict[str, dict[str, str]] = {
         "cov_drawn": "最近绘制的多边形",
         "cov_time": "计算耗时",
         "cov_failed": "检查未能完成",
+        "tab_export": "导出与打印",
+        "print_preset": "打印地图",
+        "print_paper": "纸张 (横向)",
+        "print_format": "格式",
+        "print_title": "标题",
+        "print_make": "生成打印地图",
+        "print_making": "正在生成…",
     },
     "en": {
         "app_title": "Zhangjiang Science City planning map",
@@ -183,6 +190,13 @@ TEXT: dict[str, dict[str, str]] = {
         "cov_drawn": "the latest drawn polygon",
         "cov_time": "Computed in",
         "cov_failed": "The check could not run",
+        "tab_export": "Export and print",
+        "print_preset": "Print map",
+        "print_paper": "Paper (landscape)",
+        "print_format": "Format",
+        "print_title": "Title",
+        "print_make": "Make the print map",
+        "print_making": "Drawing…",
     },
 }
 

@@ -246,8 +246,65 @@ def _print_panel(lang: str) -> None:
                            mime="application/pdf" if fmt == "pdf" else "image/png", key="print_dl")
 
 
+def _drawings_frame():
+    """The session's drawings as a WGS84 frame (None when there are none)."""
+    import geopandas as gpd
+    geoms = []
+    for d in ss.drawings:
+        try:
+            geoms.append(analysis.drawn_geometry(d, region=None))
+        except ZJError:
+            continue
+    if not geoms:
+        return None
+    names = [f"绘制 {i} / drawing {i}" for i in range(1, len(geoms) + 1)]
+    return gpd.GeoDataFrame({"name_zh": names, "name_en": names}, geometry=geoms, crs="EPSG:4326")
+
+
 def _export_panel(lang: str, selected: list[str], state) -> None:
-    """Layer files to download (filled in with layers.export)."""
+    """Layer files (catalogue layers, drawings, coverage results) and the standalone HTML map."""
+    from layers import export, standalone
+    extras = ([("drawings", t(lang, "exp_drawings"))] if ss.drawings else []) + \
+        ([("coverage", t(lang, "exp_coverage"))] if ss.get("coverage") else [])
+    options = [spec.id for spec in layers.LAYERS] + [k for k, _ in extras]
+    labels = dict(extras)
+    picked = st.multiselect(t(lang, "exp_layers"), options, default=[i for i in selected if i in options],
+                            key=f"exp_layers_{lang}",
+                            format_func=lambda i: labels.get(i) or layers.get_spec(i).title(lang))
+    c1, c2 = st.columns(2)
+    fmt = c1.selectbox(t(lang, "exp_format"), list(export.FORMATS), key="exp_format",
+                       format_func=lambda f: export.FORMATS[f].label(lang))
+    crs = c2.selectbox(t(lang, "exp_crs"), list(export.CRS_CHOICES), key="exp_crs",
+                       format_func=lambda c: export.CRS_CHOICES[c].label(lang))
+    if crs == "gcj02":
+        st.warning(t(lang, "exp_gcj_warning"))
+    b1, b2 = st.columns(2)
+    if b1.button(t(lang, "exp_make"), key="exp_make", disabled=not picked):
+        try:
+            frames = {i: layers.load(i) for i in picked if i not in labels}
+            if "drawings" in picked:
+                frames["my_drawings"] = _drawings_frame()
+            if "coverage" in picked:
+                frames.update({f"coverage_{k}": v for k, v in ss.coverage["layers"].items()})
+            provenance = {k: export.OSM_DERIVED_PROVENANCE for k in frames if k.startswith("coverage_")}
+            ss.export_file = export.export_bytes(frames, fmt, crs, provenance=provenance)
+        except ZJError as exc:
+            st.error(str(exc))
+    if ss.get("export_file"):
+        name, data = ss.export_file
+        b1.download_button(f"{t(lang, 'cov_download')} {name}", data, file_name=name, key="exp_dl")
+    if b2.button(t(lang, "exp_html"), key="exp_html"):
+        res = ss.get("coverage")
+        decorate = (lambda m: add_coverage(m, res["layers"], lang, res["title"][lang])) if res else None
+        try:
+            html_text = standalone.standalone_html(selected, lang, title=ss.get(f"title_{lang}") or None,
+                                                   decorate=decorate, **ss.map_view)
+            ss.html_file = html_text.encode("utf-8")
+        except ZJError as exc:
+            st.error(str(exc))
+    if ss.get("html_file"):
+        b2.download_button(f"{t(lang, 'cov_download')} zhangjiang_map.html", ss.html_file,
+                           file_name="zhangjiang_map.html", mime="text/html", key="html_dl")
 
 
 # --- first run of a session: restore the view from the link -----------------------

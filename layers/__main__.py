@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers list [--json]`` and ``python -m layers validate``."""
+"""Command line: ``python -m layers list [--json]``, ``validate``, ``export`` and ``map``."""
 from __future__ import annotations
 
 import argparse
@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     p_list.set_defaults(func=_cmd_list)
     p_val = sub.add_parser("validate", help="check every layer; exit 1 on any problem")
     p_val.set_defaults(func=_cmd_validate)
+    from layers.export import register_cli as register_export
     from layers.printmap import register_cli as register_map_cli  # matplotlib: load only here
+    register_export(sub)
     register_map_cli(sub)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -285,22 +285,18 @@ def result_layers(result: coverage.CoverageResult, inputs: Inputs,
 
 
 def export_bytes(frames: dict[str, gpd.GeoDataFrame], fmt: str = "gpkg") -> bytes:
-    """Result layers as one GeoPackage (a table each) or, for ``geojson``, the gaps alone."""
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        if fmt == "geojson":
-            path = Path(tmp) / "gaps.geojson"
-            frames["gap"].to_file(path, driver="GeoJSON")
-        elif fmt == "gpkg":
-            path = Path(tmp) / "coverage.gpkg"
-            for name, frame in frames.items():
-                if frame is not None and not frame.empty:
-                    frame.to_file(path, layer=name, driver="GPKG")
-            if not path.exists():
-                raise CoverageError("nothing to export", "没有可导出的内容")
-        else:
-            raise CoverageError(f"unknown export format {fmt!r}", f"未知导出格式 {fmt!r}")
-        return path.read_bytes()
+    """Result layers as one GeoPackage (a table each, plus ``layer_provenance``) or, for
+    ``geojson``, the gaps alone; any other format of :data:`layers.export.FORMATS` holds
+    every layer. WGS84, written by :func:`layers.export.export_bytes` with OSM provenance."""
+    from layers import export
+    if str(fmt).lower() not in export.FORMATS:
+        raise CoverageError(f"unknown export format {fmt!r}", f"未知导出格式 {fmt!r}")
+    chosen = {"gap": frames.get("gap")} if fmt == "geojson" else dict(frames)
+    chosen = {k: v for k, v in chosen.items() if v is not None}
+    if not chosen:
+        raise CoverageError("nothing to export", "没有可导出的内容")
+    prov = {k: export.OSM_DERIVED_PROVENANCE for k in chosen}
+    return export.export_bytes(chosen, fmt, "wgs84", stem="coverage", provenance=prov)[1]
 
 
 def figures_table(result: coverage.CoverageResult, lang: str):

@@ -25,7 +25,7 @@ Formats (:data:`FORMATS`)
 
 Coordinates (:data:`CRS_CHOICES`)
     ``wgs84`` (default, EPSG:4326), ``cgcs2000`` (EPSG:4490), ``gk3`` (CGCS2000 3-degree
-    Gauss-Krüger, zone chosen by the centre of the data: EPSG:4550 for Pudong),
+    Gauss-Krüger, zone of the features' median longitude: EPSG:4550 for Pudong),
     any ``EPSG:xxxx`` pyproj knows, and ``gcj02`` only when asked: coordinates shifted
     with :mod:`geo.chinacoords`, CRS written as WGS84 (GCJ-02 has no EPSG code), the file
     name ends in ``_GCJ02`` and the metadata carry :data:`GCJ02_WARNING`.
@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 from pyproj import CRS
+import shapely
 from shapely.geometry.polygon import orient
 
 from geo import settings
@@ -149,6 +150,13 @@ DEFAULT_PROVENANCE = {
     "source": "张江科学城规划图 (绘制或计算) / drawn or computed in the Zhangjiang planning map",
     "method": "derived", "date": "", "accuracy_m": None, "licence": "", "attribution": "", "notes": "",
 }
+#: Provenance of layers computed from OpenStreetMap (coverage gaps, covered places, sources).
+OSM_DERIVED_PROVENANCE = {
+    "source": "OpenStreetMap, coverage check of the Zhangjiang planning map (geo.coverage)",
+    "method": "derived", "licence": "ODbL 1.0 (derived from OpenStreetMap)",
+    "attribution": "© OpenStreetMap contributors (ODbL)",
+    "notes": "Walking reach along the OSM network; the check's parameters are in the app and its JSON export.",
+}
 _PROVENANCE_KEYS = ("title_zh", "title_en", "source", "method", "date", "accuracy_m", "licence",
                     "attribution", "notes")
 _BOM = "\ufeff"
@@ -209,6 +217,24 @@ def _bounds(frames: Iterable[gpd.GeoDataFrame]) -> tuple[float, float, float, fl
     return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
 
 
+def centre_lon(frames: Iterable[gpd.GeoDataFrame | None]) -> float:
+    """Median WGS84 longitude of the features (a point inside each): the centre that picks a
+    Gauss-Krüger zone, so a few distant features (a park in Jiading) do not pull it.
+
+    Raises
+    ------
+    GeometryError
+        If the frames hold no geometry.
+    """
+    xs = [shapely.get_x(to_wgs84(f).geometry.dropna().representative_point().to_numpy())
+          for f in frames if f is not None and len(f)]
+    xs = np.concatenate(xs) if xs else np.array([])
+    xs = xs[np.isfinite(xs)]
+    if not len(xs):
+        raise GeometryError("nothing to export: the layers have no geometry", "没有可导出的几何")
+    return float(np.median(xs))
+
+
 def _epsg_target(crs: CRS, notes: tuple[str, ...] = ()) -> Target:
     code = crs.to_epsg()
     tag = f"EPSG{code}" if code else "CRS"
@@ -216,15 +242,21 @@ def _epsg_target(crs: CRS, notes: tuple[str, ...] = ()) -> Target:
 
 
 def _check_area_of_use(crs: CRS, box: tuple[float, float, float, float] | None) -> None:
+    """Refuse a projected CRS whose area of use the data leave by more than half a degree
+    (a wrong Gauss-Krüger zone gives useless coordinates); only warn for a geographic one."""
     area = crs.area_of_use
     if area is None or box is None:
         return
     pad = 0.5  # a 3° Gauss-Krüger zone is commonly used up to half a degree beyond its edge
-    if (box[0] < area.west - pad or box[2] > area.east + pad
-            or box[1] < area.south - pad or box[3] > area.north + pad):
-        warnings.warn(ExportWarning(
-            f"the data ({box[0]:.2f}–{box[2]:.2f}°E) reach beyond the area of use of {crs.name} "
-            f"({area.west:g}–{area.east:g}°E): coordinates there are distorted"), stacklevel=3)
+    if (box[0] >= area.west - pad and box[2] <= area.east + pad
+            and box[1] >= area.south - pad and box[3] <= area.north + pad):
+        return
+    en = (f"the data ({box[0]:.2f}–{box[2]:.2f}°E, {box[1]:.2f}–{box[3]:.2f}°N) lie outside the area of use "
+          f"of {crs.name} ({area.west:g}–{area.east:g}°E, {area.south:g}–{area.north:g}°N)")
+    if crs.is_projected:
+        raise CRSError(en + "; choose gk3 for the right Gauss-Krüger zone",
+                       f"数据超出 {crs.name} 的适用范围; 请选择 gk3 (自动选带)")
+    warnings.warn(ExportWarning(en), stacklevel=3)
 
 
 def resolve_crs(choice: str, frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> Target:
@@ -236,13 +268,14 @@ def resolve_crs(choice: str, frames: Mapping[str, gpd.GeoDataFrame] | None = Non
         A key of :data:`CRS_CHOICES` (``wgs84``, ``cgcs2000``, ``gk3``, ``gcj02``) or an
         explicit CRS such as ``"EPSG:4550"``.
     frames : mapping, optional
-        The data; ``gk3`` picks its zone from their centre, explicit CRSs are checked
-        against their area of use (an :class:`ExportWarning` when the data reach beyond).
+        The data; ``gk3`` picks its zone from their :func:`centre_lon`; an explicit CRS is
+        checked against its area of use (see :func:`_check_area_of_use`).
 
     Raises
     ------
     CRSError
-        Unknown CRS, not a 2D geographic or projected CRS, or data outside China for ``gk3``.
+        Unknown CRS, not a 2D geographic or projected CRS, a projected CRS whose area of
+        use the data leave, or data outside China's zones for ``gk3``.
     """
     key = _ALIASES.get(str(choice).strip().lower(), None)
     if key == "wgs84":
@@ -254,9 +287,7 @@ def resolve_crs(choice: str, frames: Mapping[str, gpd.GeoDataFrame] | None = Non
                       notes=(CGCS2000_NOTE,))
     box = _bounds((frames or {}).values())
     if key == "gk3":
-        if box is None:
-            raise GeometryError("nothing to export: the layers have no geometry", "没有可导出的几何")
-        return _epsg_target(as_crs(gk3_crs_for((box[0] + box[2]) / 2)), (CGCS2000_NOTE,))
+        return _epsg_target(as_crs(gk3_crs_for(centre_lon((frames or {}).values()))), (CGCS2000_NOTE,))
     crs = as_crs(str(choice).strip())
     if crs.is_geocentric or not (crs.is_geographic or crs.is_projected) or len(crs.axis_info) > 2:
         raise CRSError(f"{choice!r} is not a 2D geographic or projected CRS", f"{choice!r} 不是二维地理或投影坐标系")
@@ -329,6 +360,8 @@ def layer_provenance(name: str, given: Mapping | None = None) -> dict:
     if spec is not None:
         rec.update(spec.provenance_dict(), title_zh=spec.title_zh, title_en=spec.title_en)
     rec.update(given or {})
+    if not rec.get("date"):  # drawn or computed now
+        rec["date"] = datetime.date.today().isoformat()
     if not rec.get("title_zh"):
         rec["title_zh"] = rec.get("title_en") or name
     if not rec.get("title_en"):
@@ -693,8 +726,23 @@ def _kml_style(style_id: str, name: str) -> str:
             "</PolyStyle></Style>")
 
 
-def _kml_folder(p: Prepared, target: Target) -> tuple[str, str]:
-    """The schema and the folder of one layer."""
+_NCNAME = re.compile(r"[^\W\d][\w.\-]*")
+
+
+def _xml_ids(frame: pd.DataFrame, used: set[str]) -> list[str | None]:
+    """Placemark ``id`` attributes from the ``id`` column where it is a valid, unused XML id
+    (GDAL reads a Placemark's ``id`` field from there); other ids stay in ExtendedData only."""
+    out: list[str | None] = []
+    for v in (frame["id"].tolist() if "id" in frame else [None] * len(frame)):
+        ok = isinstance(v, str) and _NCNAME.fullmatch(v) is not None and v not in used
+        out.append(v if ok else None)
+        if ok:
+            used.add(v)
+    return out
+
+
+def _kml_folder(p: Prepared, target: Target, used_ids: set[str]) -> tuple[str, str]:
+    """The schema and the folder of one layer (``used_ids``: Placemark ids taken so far)."""
     frame, geom = p.frame, p.frame.geometry.name
     attrs = [c for c in frame.columns if c != geom]
     kinds = {c: _kml_type(frame[c]) for c in attrs}
@@ -710,12 +758,14 @@ def _kml_folder(p: Prepared, target: Target) -> tuple[str, str]:
     parts = [f'<Folder><name>{xml_text(rec["title_zh"])}</name>',
              f"<description>{xml_text(html.escape(about))}</description>", _kml_style(f"{p.name}_style", p.name)]
     records = frame[attrs].to_dict("records")
+    ids = _xml_ids(frame, used_ids)
     for i, (row, g) in enumerate(zip(records, frame.geometry)):
         data = "".join(f'<SimpleData name="{xml_attr(c)}">{xml_text(v)}</SimpleData>'
                        for c in attrs if (v := _kml_value(row[c], kinds[c])) is not None)
         label = names.iloc[i] if names.iloc[i] is not None else f"{p.name} {i + 1}"
         desc = english.iloc[i]
-        parts.append(f"<Placemark><name>{xml_text(label)}</name>"
+        pid = f' id="{xml_attr(ids[i])}"' if ids[i] else ""
+        parts.append(f"<Placemark{pid}><name>{xml_text(label)}</name>"
                      + (f"<description>{xml_text(html.escape(desc))}</description>" if desc else "")
                      + f'<styleUrl>#{xml_attr(p.name)}_style</styleUrl>'
                      + f'<ExtendedData><SchemaData schemaUrl="#{xml_attr(sid)}">{data}</SchemaData></ExtendedData>'
@@ -734,7 +784,8 @@ def kml_document(layers_: list[Prepared], target: Target) -> str:
     if bad:
         warnings.warn(ExportWarning(f"KML cannot hold control characters: replaced by U+FFFD in {sorted(set(bad))}"),
                       stacklevel=3)
-    schemas, folders = zip(*(_kml_folder(p, target) for p in layers_)) if layers_ else ((), ())
+    used: set[str] = set()
+    schemas, folders = zip(*(_kml_folder(p, target, used) for p in layers_)) if layers_ else ((), ())
     doc_name = "张江科学城规划图 导出 / Zhangjiang planning map export" + (" (GCJ-02)" if target.gcj02 else "")
     about = "\n".join([f"crs: {target.crs} ({target.name})", *target.notes])
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n<Document>\n'
@@ -976,7 +1027,7 @@ def register_cli(subparsers) -> argparse.ArgumentParser:
 
 
 __all__ = ["CRS_CHOICES", "FORMATS", "GCJ02_WARNING", "CRSChoice", "ExportFormat", "ExportReport",
-           "ExportWarning", "Target", "check_format", "export_bytes", "export_frames",
+           "ExportWarning", "OSM_DERIVED_PROVENANCE", "Target", "check_format", "export_bytes", "export_frames",
            "export_group", "export_layers", "export_report", "group_layer_ids", "kml_document",
            "layer_provenance", "output_path", "read_field_mapping", "register_cli", "resolve_crs",
            "safe_names", "serialise_attributes", "short_field_names"]

@@ -68,7 +68,7 @@ from geo.errors import BasemapWarning, GeometryError, LayerFileError, PrintError
 from layers import catalogue
 from layers.loading import get_spec, load
 from layers.spec import LayerSpec
-from layers.webmap import _UI, _base_style, _common_name, _kind, draw_order
+from layers.webmap import _UI, _base_style, _common_name, _kind, draw_order, number_or
 
 # --- constants ----------------------------------------------------------------------------
 
@@ -236,14 +236,6 @@ def _iso_date(date: datetime.date | str | None) -> str:
     if date is None:
         return datetime.date.today().isoformat()
     return date.isoformat() if isinstance(date, datetime.date) else str(date)
-
-
-def _num(value: Any, default: float) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return default
-    return v if math.isfinite(v) else default
 
 
 def text_width_pt(text: str, size: float) -> float:
@@ -508,13 +500,13 @@ def mpl_style(style: Mapping, s: float = 1.0) -> dict:
     ``s`` is the paper factor (1 on A4, √2 on A3).
     """
     color = style.get("color", "#3388ff")
-    lw = max(_num(style.get("weight"), 2.0), 0.0) * PX_TO_PT * s
+    lw = max(number_or(style.get("weight"), 2.0), 0.0) * PX_TO_PT * s
     return {
-        "edge": to_rgba(color, _num(style.get("opacity"), 1.0)),
-        "face": to_rgba(style.get("fillColor") or color, _num(style.get("fillOpacity"), 0.2)),
+        "edge": to_rgba(color, number_or(style.get("opacity"), 1.0)),
+        "face": to_rgba(style.get("fillColor") or color, number_or(style.get("fillOpacity"), 0.2)),
         "lw": lw,
         "ls": _dashes(style.get("dashArray"), lw, s),
-        "ms": 2 * _num(style.get("radius"), 6.0) * PX_TO_PT * s,
+        "ms": 2 * number_or(style.get("radius"), 6.0) * PX_TO_PT * s,
     }
 
 
@@ -1205,7 +1197,7 @@ def _draw_labels(ax, placer: _Placer, p: Preset, proj: Mapping[str, gpd.GeoDataF
     for layer_id, kinds in p.labels:
         if layer_id in proj:
             spec = get_spec(layer_id)
-            gap = 2 * _num(spec.style.radius, 6.0) * PX_TO_PT * s / 2 + 2 * s
+            gap = 2 * number_or(spec.style.radius, 6.0) * PX_TO_PT * s / 2 + 2 * s
             label_features(ax, placer, proj[layer_id], kinds, lang, view, s, f"label-{layer_id}", gap_pt=gap)
     if p.district_labels and "districts" in proj:
         inset = view.buffer(-0.04 * min(view.bounds[2] - view.bounds[0], view.bounds[3] - view.bounds[1]))

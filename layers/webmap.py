@@ -393,7 +393,8 @@ def add_layer(m: folium.Map, spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str,
 _SWATCH_W, _SWATCH_H = 22, 14
 
 
-def _num(value, default: float) -> float:
+def number_or(value, default: float) -> float:
+    """``value`` as a finite float, else ``default`` (style values may be strings or missing)."""
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -408,22 +409,22 @@ def swatch_svg(kind: str, style: Mapping) -> str:
     """
     color = esc(style.get("color", "#3388ff"))
     fill = esc(style.get("fillColor", style.get("color", "#3388ff")))
-    op = _num(style.get("opacity"), 1.0)
-    fop = _num(style.get("fillOpacity"), 0.2)
+    op = number_or(style.get("opacity"), 1.0)
+    fop = number_or(style.get("fillOpacity"), 0.2)
     dash = style.get("dashArray")
     dash_attr = f' stroke-dasharray="{esc(dash)}"' if dash else ""
     w, h = _SWATCH_W, _SWATCH_H
     if kind == "line":
-        sw = min(max(_num(style.get("weight"), 3.0), 1.0), 6.0)
+        sw = min(max(number_or(style.get("weight"), 3.0), 1.0), 6.0)
         shape = (f'<line x1="1" y1="{h / 2:g}" x2="{w - 1}" y2="{h / 2:g}" stroke="{color}" '
                  f'stroke-opacity="{op:g}" stroke-width="{sw:g}"{dash_attr}/>')
     elif kind == "point":
-        r = min(max(_num(style.get("radius"), 6.0), 3.0), 6.0)
-        sw = min(max(_num(style.get("weight"), 2.0), 0.5), 2.5)
+        r = min(max(number_or(style.get("radius"), 6.0), 3.0), 6.0)
+        sw = min(max(number_or(style.get("weight"), 2.0), 0.5), 2.5)
         shape = (f'<circle cx="{w / 2:g}" cy="{h / 2:g}" r="{r:g}" fill="{fill}" fill-opacity="{fop:g}" '
                  f'stroke="{color}" stroke-opacity="{op:g}" stroke-width="{sw:g}"{dash_attr}/>')
     else:
-        sw = min(max(_num(style.get("weight"), 2.0), 0.5), 3.0)
+        sw = min(max(number_or(style.get("weight"), 2.0), 0.5), 3.0)
         shape = (f'<rect x="2" y="2" width="{w - 4}" height="{h - 4}" fill="{fill}" fill-opacity="{fop:g}" '
                  f'stroke="{color}" stroke-opacity="{op:g}" stroke-width="{sw:g}"{dash_attr}/>')
     return f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true">{shape}</svg>'
@@ -489,7 +490,7 @@ def _legend_rows(spec: LayerSpec, lang: str, gdf: gpd.GeoDataFrame | None,
                 name = _common_name([str(v) for v in members[zh_col] if not is_missing(v)])
                 if name:
                     label = f"{name} ({value})"
-        elif _num(override.get("fillOpacity"), 1.0) == 0:
+        elif number_or(override.get("fillOpacity"), 1.0) == 0:
             cat_kind = "line"  # an unfilled category is drawn as a line
         style = _scale_opacity({**_base_style(spec), **override}, factor)
         rows.append(f'<li class="zj-legend-cat">{swatch_svg(cat_kind, style)}<span>{esc(label)}</span></li>')
@@ -671,7 +672,7 @@ def _check_center(center) -> tuple[float, float]:
 
 
 def _check_zoom(zoom) -> float:
-    z = _num(zoom, float("nan"))
+    z = number_or(zoom, float("nan"))
     if not (ZOOM_LIMITS[0] <= z <= ZOOM_LIMITS[1]):
         raise MapOptionError(f"zoom must be a number from {ZOOM_LIMITS[0]:g} to {ZOOM_LIMITS[1]:g}, not {zoom!r}",
                              f"缩放级别必须在 {ZOOM_LIMITS[0]:g} 到 {ZOOM_LIMITS[1]:g} 之间")
@@ -682,7 +683,7 @@ def _check_opacity(opacity: Mapping[str, float] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for layer_id, value in (opacity or {}).items():
         get_spec(layer_id)  # unknown ids raise LayerNotFoundError
-        v = _num(value, float("nan"))
+        v = number_or(value, float("nan"))
         if not 0.0 <= v <= 1.0:
             raise MapOptionError(f"opacity of '{layer_id}' must be from 0 to 1, not {value!r}",
                                  f"图层 '{layer_id}' 的不透明度必须在 0 到 1 之间")

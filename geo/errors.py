@@ -69,3 +69,28 @@ class PrintFontError(PrintError):
 
 class BasemapWarning(UserWarning):
     """The optional tile basemap could not be fetched; the map is printed without it."""
+
+
+class ImportFileError(ZJError):
+    """A planner's file cannot be imported; ``kind`` says why in one word.
+
+    Kinds: ``not_geo``, ``broken``, ``zip_no_shp``, ``zip_many_shp``, ``zip_unsafe``,
+    ``zip_bomb``, ``too_large``, ``encoding``, ``empty``, ``layer`` (no such layer),
+    ``columns`` (CSV without coordinate columns).
+    """
+
+    def __init__(self, kind: str, en: str, zh: str = "") -> None:
+        self.kind = kind
+        super().__init__(en, zh)
+
+
+class ImportGeometryError(GeometryError):
+    """Imported geometry is unusable: ``kind`` is ``invalid``, ``mixed``, ``outside`` or ``empty``."""
+
+    def __init__(self, kind: str, en: str, zh: str = "") -> None:
+        self.kind = kind
+        super().__init__(en, zh)
+
+
+class ProjectFileError(ZJError):
+    """A project file cannot be saved or opened."""

@@ -17,6 +17,7 @@ import layers
 from geo.errors import ZJError
 from layers import analysis, indicators, search, templatecache, viewstate
 from layers import coverage as cov
+from layers import userlayers
 from layers.coverage_map import add_coverage
 from layers.i18n import LANG_CHOICES, t
 from layers.drawings import add_drawings, is_planner_drawing
@@ -48,23 +49,11 @@ def _map(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: tu
     build = build_map_report(list(layer_ids), lang, basemap=basemap, opacity=dict(opacity), meeting=meeting,
                              title=title, url_sync=True, **dict(view))
     coords = available_basemaps()[basemap].coords if basemap in available_basemaps() else "wgs84"
+    userlayers.add_user_layers(build.map, ss.imported, coords)
     add_drawings(build.map, json.loads(drawings), lang, coords)
     if result is not None:
         add_coverage(build.map, result["layers"], lang, result["title"][lang], coords)
     return build
-
-
-def _upload(label: str, key: str):
-    """A planner's GeoJSON/GeoPackage upload as a WGS84 frame (None when none)."""
-    f = st.file_uploader(label, type=["geojson", "json", "gpkg"], key=key)
-    if f is None:
-        return None
-    import tempfile
-    from pathlib import Path
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(f.name).name
-        path.write_bytes(f.getvalue())
-        return cov.read_frame(path)
 
 
 def _latest_polygon():
@@ -117,9 +106,13 @@ def _coverage_tab(lang: str) -> None:
             notes = [src_note["metro_distances_m"]]
         st.caption(" · ".join(_md(n) for n in notes))
     with st.expander(t(lang, "cov_own")):
-        own = {k: _upload(t(lang, f"cov_own_{k}"), f"cov_up_{k}") for k in ("green", "demand", "facilities", "stations")}
-        zones = _upload(t(lang, "cov_towns"), "cov_up_towns")
-        zone_col = st.text_input(t(lang, "cov_towns_col"), value="name", key="cov_zone_col")
+        st.caption(t(lang, "cov_own_hint"))
+        names = ["—"] + list(ss.imported)
+        own = {k: ss.imported.get(st.selectbox(t(lang, f"cov_own_{k}"), names, key=f"cov_own_{k}"))
+               for k in ("green", "demand", "facilities", "stations")}
+        zones = ss.imported.get(st.selectbox(t(lang, "cov_towns"), names, key="cov_zones"))
+        zone_col = st.selectbox(t(lang, "cov_towns_col"), [c for c in zones.columns if c != zones.geometry.name],
+                                key="cov_zone_col") if zones is not None else "name"
     with st.expander(t(lang, "cov_rules")):
         st.dataframe(osmtags.describe_rules(lang), hide_index=True)
 
@@ -266,6 +259,7 @@ def _export_panel(lang: str, selected: list[str], state) -> None:
     from layers import export, standalone
     extras = ([("drawings", t(lang, "exp_drawings"))] if ss.drawings else []) + \
         ([("coverage", t(lang, "exp_coverage"))] if ss.get("coverage") else [])
+    extras += [(f"imported:{n}", f"⬆ {n}") for n in ss.imported]
     options = [spec.id for spec in layers.LAYERS] + [k for k, _ in extras]
     labels = dict(extras)
     picked = st.multiselect(t(lang, "exp_layers"), options, default=[i for i in selected if i in options],
@@ -281,9 +275,11 @@ def _export_panel(lang: str, selected: list[str], state) -> None:
     b1, b2 = st.columns(2)
     if b1.button(t(lang, "exp_make"), key="exp_make", disabled=not picked):
         try:
-            frames = {i: layers.load(i) for i in picked if i not in labels}
+            frames = {i: layers.load(i) for i in picked if i not in labels and ":" not in i}
             if "drawings" in picked:
                 frames["my_drawings"] = _drawings_frame()
+            frames.update({i.split(":", 1)[1]: ss.imported[i.split(":", 1)[1]] for i in picked
+                           if i.startswith("imported:")})
             if "coverage" in picked:
                 frames.update({f"coverage_{k}": v for k, v in ss.coverage["layers"].items()})
             provenance = {k: export.OSM_DERIVED_PROVENANCE for k in frames if k.startswith("coverage_")}
@@ -307,6 +303,179 @@ def _export_panel(lang: str, selected: list[str], state) -> None:
                            file_name="zhangjiang_map.html", mime="text/html", key="html_dl")
 
 
+def _import_panel(lang: str) -> None:
+    """Import a planner's file (choosing layer and CRS when needed); open and save projects."""
+    with st.expander(t(lang, "imp_title"), expanded=bool(ss.imported or ss.get("imp_pending"))):
+        up = st.file_uploader(t(lang, "imp_file"), key=f"imp_up_{ss.get('imp_nonce', 0)}",
+                              type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "tsv"])
+        c1, c2 = st.columns([3, 2])
+        choice = c1.selectbox(t(lang, "imp_crs"), list(userlayers.CRS_CHOICES), key="imp_crs",
+                              format_func=lambda c: userlayers.crs_choice_label(c, lang))
+        swap = c2.checkbox(t(lang, "imp_swap"), key="imp_swap")
+        split = c2.checkbox(t(lang, "imp_split"), key="imp_split")
+        if up is not None and st.button(t(lang, "imp_go"), key="imp_go", type="primary"):
+            ss.imp_pending = None
+            ss.imp_file = _save_upload(up)
+            _import(lang, choice=choice, swap=swap, split_mixed=split)
+        _import_pending(lang)
+        if ss.get("imp_message"):
+            st.success(ss.imp_message)
+        for name in list(ss.imported):
+            m = userlayers.measure_layer(ss.imported[name])
+            c1, c2 = st.columns([5, 1])
+            shown = userlayers.shown_count(ss.imported[name])
+            c1.caption(f"⬆ {_md(name)}: {m['features']} · {m['area_km2']:.3f} km² · {m['length_km']:.2f} km"
+                       + (f" · {t(lang, 'imp_shown')} {shown:,}" if shown < m["features"] else ""))
+            if c2.button("✕", key=f"imp_rm_{name}", help=t(lang, "imp_remove")):
+                ss.imported = {k: v for k, v in ss.imported.items() if k != name}
+                ss.imp_message = None
+                st.rerun()
+        st.divider()
+        _project_panel(lang)
+
+
+def _my_layers_tab(lang: str) -> None:
+    """The planner's imported layers: figures, attributes, and how they sit against other layers."""
+    if not ss.imported:
+        st.caption(t(lang, "mine_none"))
+        return
+    name = st.selectbox(t(lang, "mine_layer"), list(ss.imported), key="mine_layer")
+    frame = ss.imported[name]
+    m = userlayers.measure_layer(frame)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t(lang, "mine_features"), f"{m['features']:,}")
+    c2.metric(t(lang, "area"), f"{m['area_km2']:,.3f} km²")
+    c3.metric(t(lang, "length"), f"{m['length_km']:,.2f} km")
+    if c4.button(t(lang, "fly_to"), key="mine_fly"):
+        ss.fly = tuple(float(v) for v in frame.total_bounds)
+        st.rerun()
+    st.dataframe(frame.drop(columns=frame.geometry.name).head(500), hide_index=True)  # shown as text
+    targets = {f"layer:{s.id}": s.title(lang) for s in layers.LAYERS if s.is_areal}
+    if ss.get("coverage"):
+        targets["gaps"] = t(lang, "mine_gaps")
+    targets.update({f"mine:{n}": f"⬆ {n}" for n in ss.imported if n != name})
+    key = st.selectbox(t(lang, "mine_against"), list(targets), key="mine_against",
+                       format_func=lambda k: targets[k])
+    try:
+        other = (ss.coverage["layers"]["gap"] if key == "gaps" else
+                 ss.imported[key[5:]] if key.startswith("mine:") else layers.load(key[6:]))
+    except ZJError as exc:
+        st.error(str(exc))
+        return
+    table = userlayers.overlay(frame, other)
+    tot = userlayers.overlay_summary(table)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t(lang, "mine_touching"), f"{tot['touching']} / {tot['features']}")
+    c2.metric(t(lang, "mine_inside"), f"{tot['inside_km2']:,.3f} km²")
+    c3.metric(t(lang, "mine_share"), f"{tot['share']:.1%}")
+    st.dataframe(table.rename(columns={c: t(lang, f"mine_col_{c}") for c in table.columns}).round(4),
+                 hide_index=True)
+
+
+def _save_upload(up) -> str:
+    """Write an upload into this session's own temporary folder; the path."""
+    import tempfile
+    from pathlib import Path
+    folder = Path(tempfile.mkdtemp(prefix="zj_import_"))
+    path = folder / (Path(up.name).name or "upload")
+    path.write_bytes(up.getvalue())
+    return str(path)
+
+
+def _drop_upload() -> None:
+    import shutil
+    from pathlib import Path
+    if ss.get("imp_file"):
+        shutil.rmtree(Path(ss.imp_file).parent, ignore_errors=True)
+    ss.imp_file = None
+    ss.imp_pending = None
+
+
+def _import(lang: str, **kw) -> None:
+    """Import the saved upload; keep it pending when a layer or CRS must be chosen."""
+    res = userlayers.import_upload(ss.imp_file, existing=ss.imported, **kw)
+    if res.status == "ok":
+        ss.imported = {**ss.imported, **res.frames}
+        info = res.info
+        ss.imp_message = (f"{t(lang, 'imp_done')}: " + ", ".join(_md(n) for n in res.frames)
+                          + f" · {info['features']} · {_md(info['crs_used'])}"
+                          + "".join(f"\n- {_md(line)}" for line in info["fixes"] + info["warnings"]))
+        ss.imp_nonce = ss.get("imp_nonce", 0) + 1  # a fresh, empty uploader
+        _drop_upload()
+        st.rerun()
+    ss.imp_message = None
+    if res.status == "error" and not res.candidates:
+        _drop_upload()
+    else:  # a layer or CRS to choose: keep the file until the planner does
+        ss.imp_pending = {"status": res.status, "message": res.message, "candidates": res.candidates,
+                          "layers": res.layers, "kw": kw}
+    if res.status == "error":
+        ss.imp_error = res.message
+    st.rerun()
+
+
+def _import_pending(lang: str) -> None:
+    """The error of the last import, or the choice it waits for (layer, CRS)."""
+    if ss.get("imp_error"):
+        st.error(ss.imp_error)
+        ss.imp_error = None
+    pend = ss.get("imp_pending")
+    if not pend:
+        return
+    kw = dict(pend["kw"])
+    if pend["status"] == "layer":
+        st.info(pend["message"])
+        layer = st.selectbox(t(lang, "imp_layer"), pend["layers"], key="imp_layer")
+        if st.button(t(lang, "imp_go_layer"), key="imp_go_layer"):
+            _import(lang, **{**kw, "layer": layer})
+        return
+    if pend["status"] == "confirm":
+        st.warning(t(lang, "imp_confirm") + "\n\n" + _md(pend["message"]))
+    cands = pend["candidates"]
+    pick = st.radio(t(lang, "imp_candidates"), range(len(cands)), key="imp_cand",
+                    format_func=lambda i: cands[i].label)
+    b1, b2 = st.columns(2)
+    if b1.button(t(lang, "imp_use"), key="imp_use", type="primary"):
+        c = cands[pick]
+        _import(lang, **{**kw, "choice": c.crs, "swap": c.swap != kw.get("swap", False)})
+    if b2.button(t(lang, "imp_cancel"), key="imp_cancel"):
+        _drop_upload()
+        st.rerun()
+
+
+def _project_panel(lang: str) -> None:
+    """Save the planner's work as a project file; open one (its layers join the current work)."""
+    from layers import project
+    prj = project.Project(
+        name=t(lang, "app_title"), layers=dict(ss.imported), drawings=list(ss.drawings),
+        coverage={"settings": cov.settings_from_state(ss, lang),
+                  "figures": (ss.get("coverage") or {}).get("figures")},
+        view={"layers": [s.id for s in layers.LAYERS if ss.get(f"layer_{s.id}")],
+              "basemap": ss.basemap_value, "lang": lang})
+    # written only when the planner clicks (a deferred download): no cost on other reruns
+    st.download_button(t(lang, "prj_save"), lambda: project.to_bytes(prj), file_name="zhangjiang_project.gpkg",
+                       mime="application/geopackage+sqlite3", key="prj_save", on_click="ignore",
+                       disabled=not (ss.imported or ss.drawings or ss.get("coverage")))
+    opened = st.file_uploader(t(lang, "prj_open"), type=["gpkg"], key=f"prj_open_{ss.get('prj_nonce', 0)}")
+    if opened is not None and st.button(t(lang, "prj_open_go"), key="prj_open_go"):
+        try:
+            loaded = project.from_bytes(opened.getvalue(), opened.name)
+        except ZJError as exc:
+            st.error(str(exc))
+            return
+        renamed = {}
+        for name, frame in loaded.layers.items():  # nothing the planner has is replaced
+            renamed[userlayers.unique_name(name, list(ss.imported) + list(renamed))] = frame
+        ss.imported = {**ss.imported, **renamed}
+        ss.drawings = list(ss.drawings) + [d for d in loaded.drawings if d not in ss.drawings]
+        ss.pending_layers = [i for i in (loaded.view or {}).get("layers", []) if i in layers.layer_ids()]
+        ss.pending_coverage = cov.state_from_settings((loaded.coverage or {}).get("settings", {}), lang,
+                                                      ss.imported)
+        ss.prj_nonce = ss.get("prj_nonce", 0) + 1
+        ss.imp_message = f"{t(lang, 'prj_opened')}: {len(renamed)} · {len(loaded.drawings)}"
+        st.rerun()
+
+
 # --- first run of a session: restore the view from the link -----------------------
 if "view0" not in ss:
     v0 = viewstate.from_query(qp.to_dict(), basemaps=BASEMAP_IDS)
@@ -319,11 +488,14 @@ if "view0" not in ss:
     ss.meeting = v0.meeting
     ss.drawings = []
     ss.fly = None
+    ss.imported = {}  # the planner's own layers: this session only
 
 # Changes asked for after the widgets were drawn (indicator links, leaving meeting mode)
 # are applied here, before the widgets of this run exist.
 for layer_id in ss.pop("pending_layers", []):
     ss[f"layer_{layer_id}"] = True
+for key, value in (ss.pop("pending_coverage", None) or {}).items():
+    ss[key] = value
 if ss.pop("pending_meeting_off", False):
     ss.meeting = False
 
@@ -335,6 +507,7 @@ with st.sidebar:
     query = st.text_input(t(lang, "search"), placeholder=t(lang, "search_hint"), key="search_q")
     if query.strip():
         hits = search.search(query)
+        own_hits = userlayers.search_user(query, ss.imported)
         if hits:
             pick = st.selectbox(t(lang, "search_results"), range(len(hits)),
                                 format_func=lambda i: hits[i].label(lang), key=f"search_pick_{lang}")
@@ -342,7 +515,12 @@ with st.sidebar:
                 hit = hits[pick]
                 ss[f"layer_{hit.layer_id}"] = True
                 ss.fly = hit.bounds
-        else:
+        if own_hits:
+            own_pick = st.selectbox(t(lang, "imp_search"), range(len(own_hits)), key=f"own_pick_{lang}",
+                                    format_func=lambda i: f"{own_hits[i][1]} · {own_hits[i][0]}")
+            if st.button(t(lang, "fly_to"), key="own_fly_btn"):
+                ss.fly = own_hits[own_pick][2]
+        if not hits and not own_hits:
             st.caption(t(lang, "no_match"))
 
     st.header(t(lang, "layers"))
@@ -354,6 +532,7 @@ with st.sidebar:
                 st.checkbox(spec.title(lang), key=f"layer_{spec.id}")
     selected = [s.id for s in layers.LAYERS if ss[f"layer_{s.id}"]]
 
+    _import_panel(lang)
     with st.expander(t(lang, "layer_settings")):
         for layer_id in selected:  # kept outside widget state: a hidden slider forgets its value
             ss.opacity_values[layer_id] = st.slider(
@@ -405,7 +584,7 @@ for key, value in wanted.items():
 title = ss.get(f"title_{lang}") or t(lang, "app_title")
 shown = ss.get("coverage") if ss.get("coverage_show", True) else None
 # what the map shows; a new drawing or coverage result alone keeps the current view
-content = (state.layers, state.basemap, lang, state.opacity, state.meeting, title)
+content = (state.layers, state.basemap, lang, state.opacity, state.meeting, title, tuple(ss.imported))
 if ss.fly is not None:
     view = {"fit": ss.fly}
     ss.fly = None
@@ -444,9 +623,11 @@ if drawing and is_planner_drawing(drawing) and drawing not in ss.drawings:
     ss.drawings = ss.drawings + [drawing]
 
 if not state.meeting:
-    tab_draw, tab_cov, tab_out, tab_ind, tab_cat = st.tabs(
-        [t(lang, "draw_title"), t(lang, "tab_coverage"), t(lang, "tab_export"),
+    tab_draw, tab_mine, tab_cov, tab_out, tab_ind, tab_cat = st.tabs(
+        [t(lang, "draw_title"), t(lang, "tab_mine"), t(lang, "tab_coverage"), t(lang, "tab_export"),
          t(lang, "tab_indicators"), t(lang, "tab_catalogue")])
+    with tab_mine:
+        _my_layers_tab(lang)
     with tab_out:
         _export_panel(lang, selected, state)
         st.divider()

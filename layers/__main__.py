@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers list [--json]``, ``validate``, ``export`` and ``map``."""
+"""Command line: ``python -m layers list [--json]``, ``validate``, ``export``, ``map`` and ``import``."""
 from __future__ import annotations
 
 import argparse
@@ -48,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     p_val.set_defaults(func=_cmd_validate)
     from layers.export import register_cli as register_export
     from layers.printmap import register_cli as register_map_cli  # matplotlib: load only here
+    from layers.importer import register_cli as register_import
     register_export(sub)
     register_map_cli(sub)
+    register_import(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -12,6 +12,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import shapely
@@ -190,9 +191,11 @@ def study_for(osm_path: str | Path, area: str | BaseGeometry | Path = "science_c
     if covered < 0.99:
         study.notes.append(f"the OSM extract covers only {100 * covered:.0f}% of the area: "
                            "places beyond it count as not reached")
-    _STUDIES[key] = (study, inputs)
-    while len(_STUDIES) > _MAX_STUDIES:
-        _STUDIES.popitem(last=False)
+    if not any(v is not None for v in own.values()) and zones is None:
+        # only public inputs are shared between sessions; a planner's own data never are
+        _STUDIES[key] = (study, inputs)
+        while len(_STUDIES) > _MAX_STUDIES:
+            _STUDIES.popitem(last=False)
     return study, inputs
 
 
@@ -340,3 +343,82 @@ def label(table: dict, key: str, lang: str) -> str:
 __all__ = ["AREAS", "area_bounds", "AREA_LABELS", "CHECK_LABELS", "DEMAND_LABELS", "Inputs", "area_geometry",
            "clear", "export_bytes", "figures_table", "label", "load_inputs", "read_frame",
            "needed_reach", "result_layers", "run", "run_check", "sources_layer", "study_for"]
+
+
+# --- the coverage tab's settings in a project file ---------------------------------------------
+
+class _Range(NamedTuple):
+    low: float
+    high: float
+
+
+#: Settings of the app's coverage tab kept in a project: name -> (widget key, allowed values
+#: or (low, high) for numbers). ``{lang}`` and ``{src}`` are filled in by the app's state.
+SETTING_KEYS = {
+    "source": ("cov_src", ("test", "shanghai", "path")),
+    "osm_path": ("cov_path", str),
+    "area": ("cov_area_{lang}", AREAS),
+    "check": ("cov_check_{lang}", coverage.CHECKS),
+    "demand": ("cov_demand_{src}_{lang}", coverage.DEMAND_KINDS),
+    "minutes": ("cov_min", _Range(1.0, 30.0)),
+    "speed_kmh": ("cov_speed", _Range(1.0, 8.0)),
+    "min_area_m2": ("cov_mina", _Range(0.0, 1e6)),
+    "tolerance_m": ("cov_tol", _Range(0.0, 50.0)),
+    "distance_m": ("cov_dist", _Range(100.0, 2000.0)),
+    "categories": ("cov_cats_{lang}", coverage.LIFE_CATEGORIES),
+    "metro_distances_m": ("cov_metro_d", (400.0, 500.0, 600.0, 800.0, 1000.0)),
+    "own_green": ("cov_own_green", "layer"), "own_demand": ("cov_own_demand", "layer"),
+    "own_facilities": ("cov_own_facilities", "layer"), "own_stations": ("cov_own_stations", "layer"),
+    "zones": ("cov_zones", "layer"), "zone_column": ("cov_zone_col", str),
+}
+
+
+_MULTI = ("categories", "metro_distances_m")
+
+
+def _widget_key(name: str, lang: str, src: str) -> str:
+    return SETTING_KEYS[name][0].format(lang=lang, src=src)
+
+
+def settings_from_state(state, lang: str) -> dict:
+    """The coverage tab's current settings (JSON-able) read from the app's widget state."""
+    src = state.get("cov_src", "test")
+    out = {}
+    for name in SETTING_KEYS:
+        key = _widget_key(name, lang, src)
+        if key in state and state[key] is not None:
+            value = state[key]
+            out[name] = list(value) if isinstance(value, (list, tuple)) else value
+    return out
+
+
+def state_from_settings(saved: dict, lang: str, layer_names) -> dict:
+    """Widget key -> value for the saved settings that are still valid; the rest are dropped.
+
+    A project file is the planner's (or anybody's) text: every value is checked against
+    the options the tab offers, numbers against their ranges, layer names against the
+    layers the project brought.
+    """
+    if not isinstance(saved, dict):
+        return {}
+    src = saved.get("source") if saved.get("source") in SETTING_KEYS["source"][1] else "test"
+    names = set(layer_names)
+    out = {}
+    for name, (_, allowed) in SETTING_KEYS.items():
+        if name not in saved:
+            continue
+        value = saved[name]
+        if allowed is str:
+            ok = isinstance(value, str) and len(value) < 1000
+        elif allowed == "layer":
+            ok = isinstance(value, str) and (value in names or value == "—")
+        elif isinstance(allowed, _Range):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and allowed.low <= value <= allowed.high
+            value = float(value) if ok else value
+        elif name in _MULTI:
+            ok = isinstance(value, list) and all(isinstance(v, (str, int, float)) and v in allowed for v in value)
+        else:
+            ok = isinstance(value, str) and value in allowed
+        if ok:
+            out[_widget_key(name, lang, src)] = value
+    return out

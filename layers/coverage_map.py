@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import mapping
 
 from geo.chinacoords import convert_frame
-from layers.webmap import add_control, esc, swatch_svg
+from layers.webmap import add_control, esc, layer_control_last, swatch_svg
 
 #: Okabe–Ito colours (colour-blind safe), as in the catalogue's styles.
 STYLES = {
@@ -119,17 +119,8 @@ def add_coverage(m: folium.Map, layers_: dict[str, gpd.GeoDataFrame | None], lan
     shown = [k for k in ("gap", "covered", "new", "source") if counts[k]]
     if shown:
         add_control(m, legend_html(shown, lang, title), "bottomright", "zj-legend")
-        _layer_control_last(m)
+        layer_control_last(m)
     return counts
-
-
-def _layer_control_last(m: folium.Map) -> None:
-    """Render the layer control after the groups added here: its script names them, and
-    a group defined after it would be undefined when the control is built."""
-    for key, child in list(m._children.items()):
-        if isinstance(child, folium.LayerControl):
-            del m._children[key]
-            m._children[key] = child
 
 
 __all__ = ["STYLES", "LABELS", "add_coverage", "add_result_layer", "legend_html"]

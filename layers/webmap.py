@@ -991,3 +991,12 @@ def default_view_bytes(loader: Callable[[str], gpd.GeoDataFrame] = load) -> dict
     """
     ids = [s.id for s in LAYERS if s.visible_by_default]
     return payload_bytes(build_map(ids, "zh", basemap=DEFAULT_BASEMAP, loader=loader))
+
+
+def layer_control_last(m: folium.Map) -> None:
+    """Render the layer control after groups added to a built map: its script names them,
+    and a group defined after it would be undefined when the control is built."""
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            del m._children[key]
+            m._children[key] = child

@@ -374,3 +374,19 @@ def test_loose_shapefile_and_list_layers(tmp_path):
     imp = load(path)
     assert imp.fmt == "shp" and importer.list_layers(path) == []
     assert_same(imp.frame, polygons())
+
+
+@pytest.mark.parametrize("code", ["EPSG:4490", "EPSG:4549", "EPSG:4550", "EPSG:4528", "EPSG:4529", "EPSG:32651"])
+@pytest.mark.parametrize("fmt", ["gpkg", "shpzip"])
+def test_declared_crs_round_trip(tmp_path, code, fmt):
+    """Every accepted CRS, declared in the file (GeoPackage srs, Shapefile .prj), comes back to
+    the known WGS84 positions within 1 cm (CGCS2000 and WGS84 are taken as equal, < 1 m)."""
+    want = polygons()
+    if fmt == "gpkg":
+        path = tmp_path / "plan.gpkg"
+        want.to_crs(code).to_file(path, driver="GPKG")
+    else:
+        path = write_shp_zip(want.to_crs(code), tmp_path, "plan")
+    imp = read_layer(path)
+    assert imp.crs_used == code and not imp.needs_confirmation
+    assert_same(imp.frame, want, tol=1e-7)

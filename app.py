@@ -308,11 +308,10 @@ def _import_panel(lang: str) -> None:
     with st.expander(t(lang, "imp_title"), expanded=bool(ss.imported or ss.get("imp_pending"))):
         up = st.file_uploader(t(lang, "imp_file"), key=f"imp_up_{ss.get('imp_nonce', 0)}",
                               type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "tsv"])
-        c1, c2 = st.columns([3, 2])
-        choice = c1.selectbox(t(lang, "imp_crs"), list(userlayers.CRS_CHOICES), key="imp_crs",
+        choice = st.selectbox(t(lang, "imp_crs"), list(userlayers.CRS_CHOICES), key="imp_crs",
                               format_func=lambda c: userlayers.crs_choice_label(c, lang))
-        swap = c2.checkbox(t(lang, "imp_swap"), key="imp_swap")
-        split = c2.checkbox(t(lang, "imp_split"), key="imp_split")
+        swap = st.checkbox(t(lang, "imp_swap"), key="imp_swap")
+        split = st.checkbox(t(lang, "imp_split"), key="imp_split")
         if up is not None and st.button(t(lang, "imp_go"), key="imp_go", type="primary"):
             ss.imp_pending = None
             ss.imp_file = _save_upload(up)
@@ -322,11 +321,11 @@ def _import_panel(lang: str) -> None:
             st.success(ss.imp_message)
         for name in list(ss.imported):
             m = userlayers.measure_layer(ss.imported[name])
-            c1, c2 = st.columns([5, 1])
+            c1, c2 = st.columns([3, 2], vertical_alignment="center")
             shown = userlayers.shown_count(ss.imported[name])
             c1.caption(f"⬆ {_md(name)}: {m['features']} · {m['area_km2']:.3f} km² · {m['length_km']:.2f} km"
                        + (f" · {t(lang, 'imp_shown')} {shown:,}" if shown < m["features"] else ""))
-            if c2.button("✕", key=f"imp_rm_{name}", help=t(lang, "imp_remove")):
+            if c2.button(t(lang, "imp_remove_btn"), key=f"imp_rm_{name}", help=t(lang, "imp_remove")):
                 ss.imported = {k: v for k, v in ss.imported.items() if k != name}
                 ss.imp_message = None
                 st.rerun()
@@ -400,6 +399,7 @@ def _import(lang: str, **kw) -> None:
         ss.imp_message = (f"{t(lang, 'imp_done')}: " + ", ".join(_md(n) for n in res.frames)
                           + f" · {info['features']} · {_md(info['crs_used'])}"
                           + "".join(f"\n- {_md(line)}" for line in info["fixes"] + info["warnings"]))
+        ss.fly = userlayers.bounds_of(res.frames.values())  # show the planner what came in
         ss.imp_nonce = ss.get("imp_nonce", 0) + 1  # a fresh, empty uploader
         _drop_upload()
         st.rerun()
@@ -472,7 +472,9 @@ def _project_panel(lang: str) -> None:
         ss.pending_coverage = cov.state_from_settings((loaded.coverage or {}).get("settings", {}), lang,
                                                       ss.imported)
         ss.prj_nonce = ss.get("prj_nonce", 0) + 1
-        ss.imp_message = f"{t(lang, 'prj_opened')}: {len(renamed)} · {len(loaded.drawings)}"
+        ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings))
+        if renamed:
+            ss.fly = userlayers.bounds_of(renamed.values())
         st.rerun()
 
 

@@ -135,6 +135,16 @@ def add_user_layers(m: folium.Map, frames: dict[str, gpd.GeoDataFrame], coords: 
     return n
 
 
+def bounds_of(frames) -> tuple[float, float, float, float] | None:
+    """WGS84 (west, south, east, north) around every feature of ``frames``; None if empty."""
+    boxes = [f.total_bounds for f in frames if f is not None and len(f)]
+    boxes = [b for b in boxes if np.isfinite(b).all()]
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    return (float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max()))
+
+
 def shown_count(gdf: gpd.GeoDataFrame) -> int:
     """How many of the layer's features the map shows (analysis and export use all)."""
     return min(len(gdf), MAX_MAP_FEATURES)

@@ -138,6 +138,8 @@ def test_mixed_split_and_geopackage_layer_choice(app, tmp_path):
     app.checkbox(key="imp_split").check().run()
     app.button(key="imp_go").click().run()
     assert sorted(app.session_state["imported"]) == ["mixed (point)", "mixed (polygon)"]
+    app.button(key="imp_rm_mixed (point)").click().run()  # removing one layer leaves the other
+    assert list(app.session_state["imported"]) == ["mixed (polygon)"]
 
     gpkg = tmp_path / "survey.gpkg"
     parcels().to_file(gpkg, layer="parcels", driver="GPKG")

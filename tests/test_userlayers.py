@@ -222,3 +222,11 @@ def test_map_shows_at_most_the_cap_and_reuses_the_display_data(monkeypatch):
     ul.add_user_layers(m, {"a": frame})
     html = m.get_root().render()
     assert "a: p2" in html and "a: p3" not in html and "p4" not in html
+
+
+def test_bounds_of_layers():
+    from layers.userlayers import bounds_of
+    a = gpd.GeoDataFrame(geometry=[Point(121.5, 31.1)], crs=4326)
+    b = gpd.GeoDataFrame(geometry=[shapely.box(121.6, 31.2, 121.7, 31.3)], crs=4326)
+    assert bounds_of([a, b]) == (121.5, 31.1, 121.7, 31.3)
+    assert bounds_of([]) is None and bounds_of([a.iloc[:0]]) is None

@@ -1,0 +1,112 @@
+"""The issue's planner, as a new user, in headless Chromium against the running app.
+
+A GBK Shapefile in CGCS2000 Gauss-Krüger coordinates without .prj is uploaded, its CRS
+confirmed, shown on the map, checked against the 2021 Science City boundary, saved as a
+project file (a real browser download) and reopened "tomorrow" in a new browser context.
+(The green-reach gaps need a Shanghai walking network, which this machine lacks: that
+check is driven with the offline extract in tests/test_app_import.py.)
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from layers import project
+from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
+    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, open_app,
+)
+from tests.test_app_import import parcels
+from tests.test_import import write_shp_zip
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (bash .ci/run does); "
+           "browser tests never download a browser",
+)
+
+
+def _overlays(page) -> list[str]:
+    return folium_frame(page).locator(".leaflet-control-layers-overlays label").all_inner_texts()
+
+
+def _own_layer_in_control(page) -> None:
+    """Wait until a map iframe's layer control lists the imported layer (streamlit-folium
+    replaces the iframe when the map changes, so the old and new one may coexist)."""
+    page.wait_for_function(
+        """(text) => [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')].some(f => {
+             try { return [...f.contentDocument.querySelectorAll('.leaflet-control-layers-overlays label')]
+                          .some(l => l.innerText.includes(text)); } catch (e) { return false; } })""",
+        arg="⬆ 控规", timeout=TIMEOUT_MS)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox ``label`` (the list can close if a rerun lands meanwhile)."""
+    box = page.get_by_label(label)
+    for _ in range(5):
+        box.click()
+        opt = page.get_by_role("option", name=option, exact=False).first
+        try:
+            opt.wait_for(timeout=5_000)
+            opt.click()
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
+def _open_import(s: Session):
+    sidebar = s.page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_text("导入图层与项目", exact=True).click()
+    return sidebar
+
+
+def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser, tmp_path):
+    shp = write_shp_zip(parcels().to_crs("EPSG:4550"), tmp_path, "控规", encoding="GBK", prj=False, cpg=False)
+    s = Session(browser, viewport=(1400, 1300))
+    try:
+        open_app(s, f"{app_url}/?base=none")
+        sidebar = _open_import(s)
+        sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="图层文件") \
+            .locator('input[type="file"]').set_input_files(str(shp))
+        sidebar.get_by_role("button", name="导入", exact=True).click()
+        # no .prj: asked to confirm, EPSG:4550 preselected
+        expect(sidebar.get_by_text("文件没有声明坐标系")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(sidebar.get_by_text("EPSG:4550: CGCS2000", exact=False).first).to_be_visible()
+        sidebar.get_by_role("button", name="使用所选坐标系导入").click()
+        expect(sidebar.get_by_text("已导入: 控规", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+        _own_layer_in_control(s.page)
+
+        # My layers: against the 2021 boundary
+        s.page.get_by_role("tab", name="我的图层").click()
+        _choose(s.page, "对照图层", "张江科学城扩区后范围")
+        expect(s.page.get_by_text("2 / 3", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+        s.screenshot("app_import_my_layers")
+
+        # save: a real download of the project file
+        with s.page.expect_download(timeout=TIMEOUT_MS) as dl:
+            sidebar.get_by_role("button", name="保存项目 (GeoPackage)").click()
+        saved = tmp_path / "saved_project.gpkg"
+        dl.value.save_as(saved)
+        prj = project.load(saved)
+        assert list(prj.layers) == ["控规"] and list(prj.layers["控规"]["地块名称"])[0] == "张江一号地块"
+        assert not s.errors, s.errors
+    finally:
+        s.close()
+
+    # tomorrow: a new browser, a new session
+    s2 = Session(browser, viewport=(1400, 1300))
+    try:
+        open_app(s2, f"{app_url}/?base=none")
+        assert not any("控规" in t for t in _overlays(s2.page))
+        sidebar = _open_import(s2)
+        sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="打开项目文件") \
+            .locator('input[type="file"]').set_input_files(str(saved))
+        sidebar.get_by_role("button", name="打开项目", exact=False).click()
+        expect(sidebar.get_by_text("已打开项目", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+        _own_layer_in_control(s2.page)
+        s2.screenshot("app_project_reopened")
+        assert not s2.errors, s2.errors
+        assert not s2.non_tile_blocked(), s2.non_tile_blocked()
+    finally:
+        s2.close()

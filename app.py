@@ -306,13 +306,18 @@ def _export_panel(lang: str, selected: list[str], state) -> None:
 def _import_panel(lang: str) -> None:
     """Import a planner's file (choosing layer and CRS when needed); open and save projects."""
     with st.expander(t(lang, "imp_title"), expanded=bool(ss.imported or ss.get("imp_pending"))):
-        up = st.file_uploader(t(lang, "imp_file"), key=f"imp_up_{ss.get('imp_nonce', 0)}",
-                              type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "tsv"])
-        choice = st.selectbox(t(lang, "imp_crs"), list(userlayers.CRS_CHOICES), key="imp_crs",
-                              format_func=lambda c: userlayers.crs_choice_label(c, lang))
-        swap = st.checkbox(t(lang, "imp_swap"), key="imp_swap")
-        split = st.checkbox(t(lang, "imp_split"), key="imp_split")
-        if up is not None and st.button(t(lang, "imp_go"), key="imp_go", type="primary"):
+        # a form: "Import" cannot be pressed while the file is still uploading
+        with st.form(f"imp_form_{ss.get('imp_nonce', 0)}", border=False):
+            up = st.file_uploader(t(lang, "imp_file"), key=f"imp_up_{ss.get('imp_nonce', 0)}",
+                                  type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "tsv"])
+            choice = st.selectbox(t(lang, "imp_crs"), list(userlayers.CRS_CHOICES), key="imp_crs",
+                                  format_func=lambda c: userlayers.crs_choice_label(c, lang))
+            swap = st.checkbox(t(lang, "imp_swap"), key="imp_swap")
+            split = st.checkbox(t(lang, "imp_split"), key="imp_split")
+            go = st.form_submit_button(t(lang, "imp_go"), key="imp_go", type="primary")
+        if go and up is None:
+            st.warning(t(lang, "imp_nofile"))
+        elif go:
             ss.imp_pending = None
             ss.imp_file = _save_upload(up)
             _import(lang, choice=choice, swap=swap, split_mixed=split)
@@ -456,8 +461,12 @@ def _project_panel(lang: str) -> None:
     st.download_button(t(lang, "prj_save"), lambda: project.to_bytes(prj), file_name="zhangjiang_project.gpkg",
                        mime="application/geopackage+sqlite3", key="prj_save", on_click="ignore",
                        disabled=not (ss.imported or ss.drawings or ss.get("coverage")))
-    opened = st.file_uploader(t(lang, "prj_open"), type=["gpkg"], key=f"prj_open_{ss.get('prj_nonce', 0)}")
-    if opened is not None and st.button(t(lang, "prj_open_go"), key="prj_open_go"):
+    with st.form(f"prj_form_{ss.get('prj_nonce', 0)}", border=False):
+        opened = st.file_uploader(t(lang, "prj_open"), type=["gpkg"], key=f"prj_open_{ss.get('prj_nonce', 0)}")
+        go = st.form_submit_button(t(lang, "prj_open_go"), key="prj_open_go")
+    if go and opened is None:
+        st.warning(t(lang, "imp_nofile"))
+    elif go:
         try:
             loaded = project.from_bytes(opened.getvalue(), opened.name)
         except ZJError as exc:

@@ -54,7 +54,8 @@ def name_column(gdf: gpd.GeoDataFrame) -> str | None:
 
 
 def _popup(layer: str, row: dict) -> str:
-    cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(format_value(v))}</td></tr>"
+    cells = "".join(f'<tr><th style="white-space:nowrap;text-align:left;padding-right:8px;vertical-align:top">'
+                    f"{esc(k)}</th><td>{esc(format_value(v))}</td></tr>"
                     for k, v in list(row.items())[:POPUP_ROWS] if not _missing(v))
     return f'<div class="zj-popup"><b>{esc(layer)}</b><table>{cells}</table></div>'
 

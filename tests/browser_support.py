@@ -34,7 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 SHOTS = ARTIFACTS / "screenshots"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The live map iframe. While Streamlit reruns, the old map's element stays (marked
+#: ``data-stale="true"``) beside the new one for a moment; this matches the new one only.
+FOLIUM_IFRAME = ('[data-testid="stElementContainer"]:not([data-stale="true"]) '
+                 'iframe[title="streamlit_folium.st_folium"]')
 TIMEOUT_MS = 60_000
 #: Blocked requests that are map tiles (the only thing allowed to want the internet).
 TILE_URL = re.compile(r"/\d+/\d+/\d+(@2x)?\.png|appmaptile")
@@ -215,11 +218,12 @@ def draw_square(s: "Session", half_px: float, x_frac: float = 0.5) -> None:
 
 
 def folium_frame(page):
-    """The streamlit-folium iframe as a Playwright Frame."""
-    for f in page.frames:
-        if "streamlit_folium" in f.url:
-            return f
-    raise AssertionError(f"no streamlit-folium frame among {[f.url for f in page.frames]}")
+    """The live streamlit-folium iframe as a Playwright Frame."""
+    handle = page.wait_for_selector(FOLIUM_IFRAME, timeout=TIMEOUT_MS)
+    frame = handle.content_frame()
+    if frame is None:
+        raise AssertionError("the streamlit-folium iframe has no frame")
+    return frame
 
 
 def wait_for_shapes(page, n: int) -> int:

@@ -49,8 +49,7 @@ def parcels() -> gpd.GeoDataFrame:
 def _upload(at, name: str, data: bytes) -> None:
     up = next(u for u in at.file_uploader if u.key and u.key.startswith("imp_up_"))
     up.set_value((name, data, "application/octet-stream"))
-    at.run()
-    at.button(key="imp_go").click().run()
+    at.button(key="imp_go").click().run()  # a form: the file goes with the submit
     assert not at.exception, at.exception
 
 
@@ -98,7 +97,6 @@ def test_gk_gbk_shapefile_to_map_check_project_and_back(app, tmp_path):
     at2.run()
     opener = next(u for u in at2.file_uploader if u.key and u.key.startswith("prj_open_"))
     opener.set_value(("控规项目.gpkg", data, "application/geopackage+sqlite3"))
-    at2.run()
     at2.button(key="prj_open_go").click().run()
     assert not at2.exception and not at2.error
     back = at2.session_state["imported"]["控规"]
@@ -135,8 +133,8 @@ def test_mixed_split_and_geopackage_layer_choice(app, tmp_path):
     mixed.loc[2, "geometry"] = mixed.geometry.iloc[2].centroid
     _upload(app, "mixed.geojson", mixed.to_json().encode())
     assert any("混合" in e.value for e in app.error)
-    app.checkbox(key="imp_split").check().run()
-    app.button(key="imp_go").click().run()
+    app.checkbox(key="imp_split").check()
+    _upload(app, "mixed.geojson", mixed.to_json().encode())
     assert sorted(app.session_state["imported"]) == ["mixed (point)", "mixed (polygon)"]
     app.button(key="imp_rm_mixed (point)").click().run()  # removing one layer leaves the other
     assert list(app.session_state["imported"]) == ["mixed (polygon)"]

@@ -88,10 +88,10 @@ def test_language_switch_changes_labels(app_url, browser):
         frame = s.page.frame_locator(FOLIUM_IFRAME)
         frame.locator(".leaflet-control-layers-overlays label").first.wait_for(timeout=TIMEOUT_MS)
         s.page.wait_for_function(
-            """t => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            """([t, sel]) => { const f = document.querySelector(sel);
                       const c = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-control-layers-overlays');
                       return c && c.innerText.trim().startsWith(t); }""",
-            arg=layers.get_spec(draw_order(expected_ids)[0]).title_en, timeout=TIMEOUT_MS)
+            arg=[layers.get_spec(draw_order(expected_ids)[0]).title_en, FOLIUM_IFRAME], timeout=TIMEOUT_MS)
         _wait_for_shapes(s.page, expected_shapes)
         s.page.wait_for_timeout(500)
         SHOTS.mkdir(parents=True, exist_ok=True)

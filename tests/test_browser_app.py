@@ -185,9 +185,9 @@ def test_language_switch_changes_labels(app_url, browser):
 
         first_en = layers.get_spec(draw_order(expected_ids)[0]).title("en")
         s.page.wait_for_function(
-            """t => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            """([t, sel]) => { const f = document.querySelector(sel);
                       const c = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-control-layers-overlays');
-                      return c && c.innerText.trim().startsWith(t); }""", arg=first_en, timeout=TIMEOUT_MS)
+                      return c && c.innerText.trim().startsWith(t); }""", arg=[first_en, FOLIUM_IFRAME], timeout=TIMEOUT_MS)
         wait_for_shapes(s.page, expected)
         assert sorted(overlay_labels(s.page)) == sorted(layers.get_spec(i).title("en") for i in expected_ids)
         s.page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'en'",

@@ -8,13 +8,16 @@ check is driven with the offline extract in tests/test_app_import.py.)
 """
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from layers import project
 from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, open_app,
+    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, map_js, open_app, wait_for_shape_count,
 )
 from tests.test_app_import import parcels
 from tests.test_import import write_shp_zip
@@ -30,14 +33,27 @@ def _overlays(page) -> list[str]:
     return folium_frame(page).locator(".leaflet-control-layers-overlays label").all_inner_texts()
 
 
-def _own_layer_in_control(page) -> None:
+def _map_frame_with(page, text: str):
+    """The live map frame whose layer control lists ``text``."""
+    for f in page.frames:
+        if "streamlit_folium" in f.url and not f.is_detached():
+            try:
+                if f.evaluate("(t) => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
+                              ".some(l => l.innerText.includes(t))", text):
+                    return f
+            except PlaywrightError:
+                continue
+    raise AssertionError(f"no map frame lists {text!r}")
+
+
+def _own_layer_in_control(page, text: str = "⬆ 控规") -> None:
     """Wait until a map iframe's layer control lists the imported layer (streamlit-folium
     replaces the iframe when the map changes, so the old and new one may coexist)."""
     page.wait_for_function(
         """(text) => [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')].some(f => {
              try { return [...f.contentDocument.querySelectorAll('.leaflet-control-layers-overlays label')]
                           .some(l => l.innerText.includes(text)); } catch (e) { return false; } })""",
-        arg="⬆ 控规", timeout=TIMEOUT_MS)
+        arg=text, timeout=TIMEOUT_MS)
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -110,3 +126,60 @@ def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser,
         assert not s2.non_tile_blocked(), s2.non_tile_blocked()
     finally:
         s2.close()
+
+
+HOSTILE = '<img src=x onerror="window.__xss=1">地块<script>window.__xss=2</script>'
+
+
+def test_hostile_uploads_are_messages_and_imported_text_stays_text(app_url, browser, tmp_path):
+    """Broken, unsafe and oversize-by-ratio files in the real app: each a message; then a layer
+    whose attributes carry HTML and script imports, and its popup shows them as text."""
+    from tests.corpus_gen import CASES
+    from tests.test_hostile_corpus import CORPUS
+    picks = {c.id: c for c in CASES}
+    files = [CORPUS / "traversal.zip", CORPUS / "truncated_export.geojson", CORPUS / "beijing.geojson",
+             picks["zip-bomb-zeros"].make(tmp_path)]
+    messages = ["../../.bashrc", "broken JSON", "上海范围之外", "zip bomb"]
+    good = parcels().iloc[:1].copy()
+    good["地块名称"] = HOSTILE
+    evil = tmp_path / "evil.geojson"
+    evil.write_text(good.to_json(ensure_ascii=False), encoding="utf-8")
+    s = Session(browser, viewport=(1400, 1300))
+    try:
+        open_app(s, f"{app_url}/?base=none")
+        sidebar = _open_import(s)
+        uploader = sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="图层文件")
+
+        def upload(path):
+            uploader.locator('input[type="file"]').set_input_files(str(path))
+            # the uploader shows the new file (its name shortened in the middle); "Import" (a form's
+            # submit button) waits until the upload is done
+            expect(uploader.get_by_text(re.compile("^" + re.escape(path.name[:5])))).to_be_visible(timeout=TIMEOUT_MS)
+            sidebar.get_by_role("button", name="导入", exact=True).click()
+
+        for path, message in zip(files, messages):
+            upload(path)
+            expect(sidebar.get_by_test_id("stAlertContentError").filter(has_text=message)) \
+                .to_be_visible(timeout=TIMEOUT_MS)
+        upload(evil)
+        expect(sidebar.get_by_text("已导入: evil", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+        _own_layer_in_control(s.page, "⬆ evil")
+        wait_for_shape_count(s.page, at_least=1, stable_ms=1500)  # the map has settled after the fly
+        frame = _map_frame_with(s.page, "⬆ evil")
+        n = map_js(frame, """let n = 0;
+            map.eachLayer(l => { if (l.feature && l.feature.properties.popup
+                                     && l.feature.properties.tooltip.includes(arg)) {
+                l.fire('click', {latlng: l.getBounds().getCenter()}, true); n++; } });  // propagate
+            return n;""", "evil")
+        assert n == 1
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        text = popup.inner_text()
+        assert "<img src=x" in text and "<script>" in text, text
+        assert popup.locator("img").count() == 0 and popup.locator("script").count() == 0
+        assert frame.evaluate("() => typeof window.__xss") == "undefined"
+        assert s.page.evaluate("() => typeof window.__xss") == "undefined"
+        assert not s.errors, s.errors
+        s.screenshot("app_import_hostile_text")
+    finally:
+        s.close()

@@ -377,20 +377,12 @@ def _my_layers_tab(lang: str) -> None:
 
 
 def _save_upload(up) -> str:
-    """Write an upload into this session's own temporary folder; the path."""
-    import tempfile
-    from pathlib import Path
-    folder = Path(tempfile.mkdtemp(prefix="zj_import_"))
-    path = folder / (Path(up.name).name or "upload")
-    path.write_bytes(up.getvalue())
-    return str(path)
+    """Write an upload into a private temporary folder of its own; the path."""
+    return str(userlayers.save_upload(up.name, up.getvalue()))
 
 
 def _drop_upload() -> None:
-    import shutil
-    from pathlib import Path
-    if ss.get("imp_file"):
-        shutil.rmtree(Path(ss.imp_file).parent, ignore_errors=True)
+    userlayers.drop_upload(ss.get("imp_file"))
     ss.imp_file = None
     ss.imp_pending = None
 

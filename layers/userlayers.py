@@ -8,7 +8,10 @@ message); it never raises, so a hostile file cannot take the app down.
 """
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
+import time
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -228,6 +231,46 @@ class Upload:
     candidates: list = field(default_factory=list)
     layers: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
+
+
+#: Prefix of the private folders uploads are written to (one per upload, under the system temp dir).
+UPLOAD_PREFIX = "zj_import_"
+#: Upload folders older than this are removed (an import left waiting when its session ended).
+UPLOAD_MAX_AGE_S = 24 * 3600
+
+
+def save_upload(name: str, data: bytes) -> Path:
+    """Write an uploaded file under its own base name into a new private folder; its path.
+
+    The folder is created with mode 0700 (``tempfile.mkdtemp``); the name is reduced to its
+    last path component, so an upload cannot write elsewhere. Folders of earlier uploads
+    older than :data:`UPLOAD_MAX_AGE_S` are removed first.
+    """
+    clean_stale_uploads()
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
+    base = Path(str(name).replace("\\", "/")).name.strip() or "upload"
+    path = folder / base
+    path.write_bytes(data)
+    return path
+
+
+def drop_upload(path) -> None:
+    """Remove an upload and its folder (no-op for None or a path outside an upload folder)."""
+    if path and Path(path).parent.name.startswith(UPLOAD_PREFIX):
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def clean_stale_uploads(max_age_s: float = UPLOAD_MAX_AGE_S) -> int:
+    """Remove upload folders older than ``max_age_s``; how many were removed."""
+    now, n = time.time(), 0
+    for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > max_age_s:
+                shutil.rmtree(folder, ignore_errors=True)
+                n += 1
+        except OSError:
+            continue
+    return n
 
 
 def unique_name(name: str, existing) -> str:

@@ -191,3 +191,16 @@ def test_imported_layer_as_a_coverage_input_and_against_the_gaps(app):
     saved = cov.settings_from_state(app.session_state, "zh")
     assert saved["own_green"] == "my green" and saved["demand"] == "area"
     assert json.loads(json.dumps(saved)) == saved  # JSON-able, as a project keeps it
+
+
+def test_english_panel_and_tab(app):
+    app.radio(key="lang_choice").set_value("English").run()
+    up = next(u for u in app.file_uploader if u.key and u.key.startswith("imp_up_"))
+    assert up.label.startswith("Layer file")
+    up.set_value(("sites.csv", "name,lon,lat\nZhangjiang,121.5877,31.2028\n".encode(), "text/csv"))
+    app.button(key="imp_go").click().run()
+    assert not app.exception and not app.error
+    assert any(s.value.startswith("Imported: sites") for s in app.success)
+    labels = {m.label for m in app.metric}
+    assert {"Features", "Features touching", "Share of area"} <= labels
+    assert "CGCS2000 3° Gauss-Krüger CM 123°E" in app.selectbox(key="imp_crs").options[4]

@@ -230,3 +230,21 @@ def test_bounds_of_layers():
     b = gpd.GeoDataFrame(geometry=[shapely.box(121.6, 31.2, 121.7, 31.3)], crs=4326)
     assert bounds_of([a, b]) == (121.5, 31.1, 121.7, 31.3)
     assert bounds_of([]) is None and bounds_of([a.iloc[:0]]) is None
+
+
+def test_uploads_are_private_and_cleaned(tmp_path, monkeypatch):
+    import os
+    import tempfile as tf
+    from layers import userlayers as ul
+    monkeypatch.setattr(tf, "tempdir", str(tmp_path))
+    path = ul.save_upload("../../etc/evil.geojson", b"{}")
+    assert path.name == "evil.geojson" and path.parent.parent == tmp_path
+    assert path.parent.name.startswith(ul.UPLOAD_PREFIX) and (path.parent.stat().st_mode & 0o777) == 0o700
+    assert ul.save_upload("C:\\Users\\me\\地块.zip", b"x").name == "地块.zip"
+    old = ul.save_upload("old.csv", b"a")
+    os.utime(old.parent, (0, 0))
+    assert ul.clean_stale_uploads() == 1 and not old.exists() and path.exists()
+    ul.drop_upload(path)
+    assert not path.parent.exists()
+    ul.drop_upload(tmp_path / "not_an_upload" / "x")  # never removes anything else
+    ul.drop_upload(None)

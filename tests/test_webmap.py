@@ -634,6 +634,17 @@ def test_st_folium_payload_estimate_is_an_upper_bound():
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+#: Set the Leaflet map's view once its opening zoom animation is over (Leaflet ignores a
+#: setView while a zoom animation runs); resolves to the new zoom.
+_JS_SET_VIEW = """([lat, lon, z]) => new Promise(resolve => {
+  const map = window[document.querySelector('.folium-map').id];
+  const go = () => {
+    if (map._animatingZoom) { setTimeout(go, 50); return; }
+    map.setView([lat, lon], z, {animate: false});
+    resolve(map.getZoom());
+  };
+  go();
+})"""
 _JS_IMAGE_SIZE = """async (sel) => {
   const el = document.querySelector(sel);
   if (!el) return null;
@@ -714,8 +725,7 @@ def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path):
                     assert abs(jx - px) * 111_320 < 0.5 and abs(jy - py) * 111_320 < 0.5
 
                 # 3. moving the map writes lat/lon/z into the top window's URL, keeping the rest
-                f.evaluate("() => { const id = document.querySelector('.folium-map').id;"
-                           " window[id].setView([31.21, 121.61], 14); }")
+                assert f.evaluate(_JS_SET_VIEW, [31.21, 121.61, 14]) == 14
                 page.wait_for_function("() => location.search.includes('z=14.00')", timeout=10_000)
                 q = parse_qs(urlsplit(page.url).query)
                 assert q["lang"] == ["zh"] and q["keep"] == ["1"]
@@ -742,8 +752,7 @@ def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path):
                                              " return el && window[el.id] && window[el.id]._loaded; }",
                                              timeout=30_000)
                 page.wait_for_function("() => location.search.includes('z=')", timeout=10_000)  # opening view written
-                amap_frame.evaluate("([lat, lon]) => { const id = document.querySelector('.folium-map').id;"
-                                    " window[id].setView([lat, lon], 15); }", [glat, glon])
+                assert amap_frame.evaluate(_JS_SET_VIEW, [glat, glon, 15]) == 15
                 page.wait_for_function("() => location.search.includes('z=15.00')", timeout=10_000)
                 q = parse_qs(urlsplit(page.url).query)
                 assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4

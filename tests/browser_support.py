@@ -263,6 +263,19 @@ def wait_for_shape_count(page, n: int | None = None, at_least: int = 0, stable_m
     return shape_count(page)
 
 
+def wait_for_map_with(page, text: str, stable_ms: int = 800):
+    """Wait until the live map's layer control lists ``text`` and its shapes have settled
+    (an import reruns the app and flies the map); returns the live map Frame."""
+    page.wait_for_function(
+        """([sel, text]) => { const f = document.querySelector(sel);
+             const d = f && f.contentDocument;
+             return !!d && [...d.querySelectorAll('.leaflet-control-layers-overlays label')]
+                             .some(l => l.innerText.includes(text)); }""",
+        arg=[FOLIUM_IFRAME, text], timeout=TIMEOUT_MS)
+    wait_for_shape_count(page, at_least=1, stable_ms=stable_ms)
+    return folium_frame(page)
+
+
 def query(page) -> dict[str, str]:
     """The top page's URL query parameters now (first value of each; the map rewrites them)."""
     href = page.evaluate("() => window.location.href")

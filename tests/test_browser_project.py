@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from layers import project
 from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, map_js, open_app, wait_for_shape_count,
+    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, map_js, open_app, wait_for_map_with,
 )
 from tests.test_app_import import parcels
 from tests.test_import import write_shp_zip
@@ -31,29 +30,6 @@ pytestmark = pytest.mark.skipif(
 
 def _overlays(page) -> list[str]:
     return folium_frame(page).locator(".leaflet-control-layers-overlays label").all_inner_texts()
-
-
-def _map_frame_with(page, text: str):
-    """The live map frame whose layer control lists ``text``."""
-    for f in page.frames:
-        if "streamlit_folium" in f.url and not f.is_detached():
-            try:
-                if f.evaluate("(t) => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
-                              ".some(l => l.innerText.includes(t))", text):
-                    return f
-            except PlaywrightError:
-                continue
-    raise AssertionError(f"no map frame lists {text!r}")
-
-
-def _own_layer_in_control(page, text: str = "⬆ 控规") -> None:
-    """Wait until a map iframe's layer control lists the imported layer (streamlit-folium
-    replaces the iframe when the map changes, so the old and new one may coexist)."""
-    page.wait_for_function(
-        """(text) => [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')].some(f => {
-             try { return [...f.contentDocument.querySelectorAll('.leaflet-control-layers-overlays label')]
-                          .some(l => l.innerText.includes(text)); } catch (e) { return false; } })""",
-        arg=text, timeout=TIMEOUT_MS)
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -91,7 +67,7 @@ def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser,
         expect(sidebar.get_by_text("EPSG:4550: CGCS2000", exact=False).first).to_be_visible()
         sidebar.get_by_role("button", name="使用所选坐标系导入").click()
         expect(sidebar.get_by_text("已导入: 控规", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
-        _own_layer_in_control(s.page)
+        wait_for_map_with(s.page, "⬆ 控规")
 
         # My layers: against the 2021 boundary
         s.page.get_by_role("tab", name="我的图层").click()
@@ -120,7 +96,7 @@ def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser,
             .locator('input[type="file"]').set_input_files(str(saved))
         sidebar.get_by_role("button", name="打开项目", exact=False).click()
         expect(sidebar.get_by_text("已打开项目", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
-        _own_layer_in_control(s2.page)
+        wait_for_map_with(s2.page, "⬆ 控规")
         s2.screenshot("app_project_reopened")
         assert not s2.errors, s2.errors
         assert not s2.non_tile_blocked(), s2.non_tile_blocked()
@@ -163,9 +139,7 @@ def test_hostile_uploads_are_messages_and_imported_text_stays_text(app_url, brow
                 .to_be_visible(timeout=TIMEOUT_MS)
         upload(evil)
         expect(sidebar.get_by_text("已导入: evil", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
-        _own_layer_in_control(s.page, "⬆ evil")
-        wait_for_shape_count(s.page, at_least=1, stable_ms=1500)  # the map has settled after the fly
-        frame = _map_frame_with(s.page, "⬆ evil")
+        frame = wait_for_map_with(s.page, "⬆ evil")
         n = map_js(frame, """let n = 0;
             map.eachLayer(l => { if (l.feature && l.feature.properties.popup
                                      && l.feature.properties.tooltip.includes(arg)) {

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, open_app,
+    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, open_app, wait_for_map_with,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -56,10 +56,8 @@ def test_ten_simultaneous_sessions_never_see_each_others_uploads(app_url, browse
         for i, s in enumerate(sessions):
             s.page.get_by_text(f"planner_{i:02d}", exact=False).first.wait_for(timeout=TIMEOUT_MS)
         for i, s in enumerate(sessions):
-            frame = folium_frame(s.page)
             # the layer control lists the planner's own layer; the feature data sit in the map script
-            frame.wait_for_function(f"() => document.documentElement.innerHTML.includes('planner_{i:02d}')",
-                                    timeout=TIMEOUT_MS)
+            frame = wait_for_map_with(s.page, f"planner_{i:02d}")
             page_text = s.page.content() + frame.content()
             assert any(form in page_text for form in _forms(f"机密地块-{i:02d}"))
             others = [j for j in range(N) if j != i and

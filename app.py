@@ -351,7 +351,7 @@ def _my_layers_tab(lang: str) -> None:
     c2.metric(t(lang, "area"), f"{m['area_km2']:,.3f} km²")
     c3.metric(t(lang, "length"), f"{m['length_km']:,.2f} km")
     if c4.button(t(lang, "fly_to"), key="mine_fly"):
-        ss.fly = tuple(float(v) for v in frame.total_bounds)
+        ss.fly = userlayers.bounds_of([frame])
         st.rerun()
     st.dataframe(frame.drop(columns=frame.geometry.name).head(500), hide_index=True)  # shown as text
     targets = {f"layer:{s.id}": s.title(lang) for s in layers.LAYERS if s.is_areal}
@@ -361,13 +361,12 @@ def _my_layers_tab(lang: str) -> None:
     key = st.selectbox(t(lang, "mine_against"), list(targets), key="mine_against",
                        format_func=lambda k: targets[k])
     try:
-        other = (ss.coverage["layers"]["gap"] if key == "gaps" else
-                 ss.imported[key[5:]] if key.startswith("mine:") else layers.load(key[6:]))
+        table, tot = (userlayers.overlay_with(frame, layer_id=key[6:]) if key.startswith("layer:") else
+                      userlayers.overlay_with(frame, ss.coverage["layers"]["gap"] if key == "gaps"
+                                              else ss.imported[key[5:]]))
     except ZJError as exc:
         st.error(str(exc))
         return
-    table = userlayers.overlay(frame, other)
-    tot = userlayers.overlay_summary(table)
     c1, c2, c3 = st.columns(3)
     c1.metric(t(lang, "mine_touching"), f"{tot['touching']} / {tot['features']}")
     c2.metric(t(lang, "mine_inside"), f"{tot['inside_km2']:,.3f} km²")

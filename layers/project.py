@@ -49,6 +49,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from geo.errors import ProjectFileError
+from layers.importer import MAX_IMPORT_BYTES
 
 #: Value of the ``format`` key in ``project_meta``: marks a GeoPackage as a project file.
 FORMAT_NAME = "zhangjiang-planning-project"
@@ -56,9 +57,9 @@ FORMAT_NAME = "zhangjiang-planning-project"
 FORMAT_VERSION = 1
 #: Version of the app recorded in saved files (informational).
 APP_VERSION = "1.0"
-#: Largest project file :func:`load` / :func:`from_bytes` accept, in bytes. Same limit as a
-#: layer import (``layers.importer.MAX_IMPORT_BYTES``): a project holds imported layers.
-MAX_PROJECT_BYTES = 200 * 1024**2
+#: Largest project file :func:`load` / :func:`from_bytes` accept, in bytes: the layer import
+#: limit, since a project holds imported layers.
+MAX_PROJECT_BYTES = MAX_IMPORT_BYTES
 #: File extension of project files.
 SUFFIX = ".gpkg"
 
@@ -354,8 +355,7 @@ def load(path) -> Project:
     if not path.is_file():
         raise ProjectFileError(f"{path.name} is not a file", f"{path.name} 不是文件")
     if size > MAX_PROJECT_BYTES:
-        raise ProjectFileError(f"project file {path.name} is larger than {MAX_PROJECT_BYTES // 2**20} MB",
-                               f"项目文件 {path.name} 超过 {MAX_PROJECT_BYTES // 2**20} MB")
+        raise _too_large(path.name)
     _check_sqlite_header(path, size)
     try:
         tables = {str(n) for n in pyogrio.list_layers(path)[:, 0]}
@@ -392,13 +392,17 @@ def from_bytes(data: bytes, name: str = "project.gpkg") -> Project:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ProjectFileError("no project file data", "没有项目文件数据")
     if len(data) > MAX_PROJECT_BYTES:
-        raise ProjectFileError(f"project file {name} is larger than {MAX_PROJECT_BYTES // 2**20} MB",
-                               f"项目文件 {name} 超过 {MAX_PROJECT_BYTES // 2**20} MB")
+        raise _too_large(name)
     safe = re.sub(r"[^\w.-]", "_", Path(str(name)).name)[-100:] or "project.gpkg"
     with tempfile.TemporaryDirectory(prefix="zj-project-") as d:
         p = Path(d) / safe
         p.write_bytes(bytes(data))
         return load(p)
+
+
+def _too_large(name: str) -> ProjectFileError:
+    return ProjectFileError(f"project file {name} is larger than {MAX_PROJECT_BYTES // 2**20} MB",
+                            f"项目文件 {name} 超过 {MAX_PROJECT_BYTES // 2**20} MB")
 
 
 def _not_project(path: Path) -> ProjectFileError:

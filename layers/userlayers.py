@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -26,8 +27,10 @@ from shapely.geometry import mapping
 
 from geo.chinacoords import convert_frame
 from geo.errors import ZJError
-from geo.measure import geodesic_area_m2, geodesic_length_m
+from geo.measure import areas_km2, geodesic_area_m2, geodesic_length_m
 from layers import importer
+from layers.loading import load
+from layers.validate import is_missing
 from layers.webmap import esc, format_value, layer_control_last
 
 #: Colours given to imported layers in turn (Okabe–Ito, distinct from the catalogue's main hues).
@@ -59,15 +62,8 @@ def name_column(gdf: gpd.GeoDataFrame) -> str | None:
 def _popup(layer: str, row: dict) -> str:
     cells = "".join(f'<tr><th style="white-space:nowrap;text-align:left;padding-right:8px;vertical-align:top">'
                     f"{esc(k)}</th><td>{esc(format_value(v))}</td></tr>"
-                    for k, v in list(row.items())[:POPUP_ROWS] if not _missing(v))
+                    for k, v in list(row.items())[:POPUP_ROWS] if not is_missing(v))
     return f'<div class="zj-popup"><b>{esc(layer)}</b><table>{cells}</table></div>'
-
-
-def _missing(v) -> bool:
-    try:
-        return v is None or bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def feature_collection(layer: str, gdf: gpd.GeoDataFrame, limit: int | None = None) -> dict:
@@ -89,30 +85,48 @@ def feature_collection(layer: str, gdf: gpd.GeoDataFrame, limit: int | None = No
         rec = dict(zip(cols, values))
         label = rec.get(col) if col else None
         feats.append({"type": "Feature", "geometry": mapping(geom), "properties": {
-            "tooltip": esc(f"{layer}: {format_value(label)}" if not _missing(label) else layer),
+            "tooltip": esc(f"{layer}: {format_value(label)}" if not is_missing(label) else layer),
             "popup": _popup(layer, rec)}})
     return {"type": "FeatureCollection", "features": feats}
 
 
-#: Display GeoJSON of recent (frame, layer name, basemap coordinates): reruns reuse it.
-_SHOWN: OrderedDict = OrderedDict()
-_SHOWN_MAX = 16
+class _FrameMemo:
+    """Results computed from frames, kept while those very frames live (checked by identity
+    through weak references, so a result can never be handed to another frame or session).
+
+    The app reruns its whole script on every click; this keeps the display JSON, the
+    measurements and the overlays of imported layers from being recomputed each time.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()  # Streamlit runs sessions in threads
+
+    def get(self, frames: tuple, extra: tuple, compute):
+        key = tuple(id(f) for f in frames) + extra
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames)):
+                self._items.move_to_end(key)
+                return hit[1]
+        value = compute()
+        with self._lock:
+            self._items[key] = ([weakref.ref(f) for f in frames], value)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+_MEMO = _FrameMemo()
 
 
 def _shown(layer: str, gdf: gpd.GeoDataFrame, coords: str) -> dict:
-    """:func:`feature_collection` of ``gdf`` (shifted to ``coords``), cached while ``gdf`` lives."""
-    key = (id(gdf), layer, coords)
-    hit = _SHOWN.get(key)
-    if hit is not None and hit[0]() is gdf:
-        _SHOWN.move_to_end(key)
-        return hit[1]
-    part = gdf.iloc[:MAX_MAP_FEATURES]
-    shown = convert_frame(part, "wgs84", coords) if coords != "wgs84" else part
-    fc = feature_collection(layer, shown)
-    _SHOWN[key] = (weakref.ref(gdf), fc)
-    while len(_SHOWN) > _SHOWN_MAX:
-        _SHOWN.popitem(last=False)
-    return fc
+    """:func:`feature_collection` of ``gdf`` (shifted to ``coords``), remembered while ``gdf`` lives."""
+    def compute():
+        part = gdf.iloc[:MAX_MAP_FEATURES]
+        return feature_collection(layer, convert_frame(part, "wgs84", coords) if coords != "wgs84" else part)
+    return _MEMO.get((gdf,), ("shown", layer, coords), compute)
 
 
 def add_user_layers(m: folium.Map, frames: dict[str, gpd.GeoDataFrame], coords: str = "wgs84") -> int:
@@ -173,22 +187,19 @@ def search_user(query: str, frames: dict[str, gpd.GeoDataFrame]) -> list[tuple[s
 
 
 def measure_layer(gdf: gpd.GeoDataFrame) -> dict:
-    """Feature count, geodesic area (km²) and length (km) of an imported layer."""
-    area = sum(geodesic_area_m2(g) for g in gdf.geometry if g is not None)
-    length = sum(geodesic_length_m(g) for g in gdf.geometry
-                 if g is not None and g.geom_type in ("LineString", "MultiLineString"))
-    return {"features": int(len(gdf)), "area_km2": area / 1e6, "length_km": length / 1e3}
+    """Feature count, geodesic area (km²) and length (km) of an imported layer (remembered
+    while ``gdf`` lives; do not modify the dict)."""
+    def compute():
+        length = sum(geodesic_length_m(g) for g in gdf.geometry
+                     if g is not None and g.geom_type in ("LineString", "MultiLineString"))
+        return {"features": int(len(gdf)), "area_km2": float(areas_km2(gdf).sum()), "length_km": length / 1e3}
+    return _MEMO.get((gdf,), ("measure",), compute)
 
 
 #: Coordinate choices offered on import: ``"auto"`` (declared, or detected and confirmed),
 #: an EPSG code, or the offset datums converted to WGS84 on import.
-CRS_CHOICES = {"auto": ("自动", "auto"), "EPSG:4326": ("WGS84 经纬度", "WGS84 lon/lat"),
-               "EPSG:4490": ("CGCS2000 经纬度", "CGCS2000 lon/lat"),
-               "EPSG:4549": ("CGCS2000 高斯-克吕格 3° 中央经线 120°E", "CGCS2000 3° Gauss-Krüger CM 120°E"),
-               "EPSG:4550": ("CGCS2000 高斯-克吕格 3° 中央经线 123°E", "CGCS2000 3° Gauss-Krüger CM 123°E"),
-               "EPSG:4528": ("CGCS2000 高斯-克吕格 3° 第 40 带 (带号前缀)", "CGCS2000 3° Gauss-Krüger zone 40 (prefixed)"),
-               "EPSG:4529": ("CGCS2000 高斯-克吕格 3° 第 41 带 (带号前缀)", "CGCS2000 3° Gauss-Krüger zone 41 (prefixed)"),
-               "EPSG:32651": ("WGS84 UTM 51N", "WGS84 UTM zone 51N"),
+CRS_CHOICES = {"auto": ("自动", "auto"),
+               **{code: (zh, en) for code, (en, zh) in importer.CANDIDATE_CRS.items()},
                "gcj02": ("GCJ-02 经纬度 (高德/腾讯)", "GCJ-02 lon/lat (Amap/Tencent)"),
                "bd09": ("BD-09 经纬度 (百度)", "BD-09 lon/lat (Baidu)")}
 
@@ -383,3 +394,19 @@ def overlay_summary(table: pd.DataFrame) -> dict:
     return {"features": int(len(table)), "touching": int(table["touches"].sum()), "area_km2": area,
             "inside_km2": inside, "share": inside / area if area > 0 else
             (float(table["touches"].mean()) if len(table) else 0.0)}
+
+
+def overlay_with(frame: gpd.GeoDataFrame, other: gpd.GeoDataFrame | None = None, *,
+                 layer_id: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """:func:`overlay` and :func:`overlay_summary` of ``frame`` against ``other`` or the
+    catalogue layer ``layer_id``, remembered while the frames live (do not modify them)."""
+    if layer_id is not None:
+        def compute():
+            table = overlay(frame, load(layer_id))
+            return table, overlay_summary(table)
+        return _MEMO.get((frame,), ("overlay", layer_id), compute)
+
+    def compute_other():
+        table = overlay(frame, other)
+        return table, overlay_summary(table)
+    return _MEMO.get((frame, other), ("overlay",), compute_other)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -13,10 +14,10 @@ _MULTI = {"MultiPolygon": "Polygon", "MultiLineString": "LineString", "MultiPoin
 
 
 def is_missing(value) -> bool:
-    """True for None, NaN and blank strings: an attribute with no value."""
-    if value is None:
+    """True for None, NaN, pandas' NA/NaT and blank strings: an attribute with no value."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
-    if isinstance(value, float) and pd.isna(value):
+    if isinstance(value, (float, np.floating)) and pd.isna(value):
         return True
     return isinstance(value, str) and not value.strip()
 

@@ -248,3 +248,18 @@ def test_uploads_are_private_and_cleaned(tmp_path, monkeypatch):
     assert not path.parent.exists()
     ul.drop_upload(tmp_path / "not_an_upload" / "x")  # never removes anything else
     ul.drop_upload(None)
+
+
+def test_reruns_reuse_measurements_and_overlays_of_the_same_frame_only():
+    from layers.userlayers import measure_layer, overlay_with
+    frame = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(121.59, 31.20, 121.60, 31.21)], crs=4326)
+    twin = frame.copy()
+    assert measure_layer(frame) is measure_layer(frame)
+    assert measure_layer(twin) is not measure_layer(frame) and measure_layer(twin) == measure_layer(frame)
+    table, tot = overlay_with(frame, layer_id="science_city_2021")
+    assert overlay_with(frame, layer_id="science_city_2021")[0] is table
+    assert overlay_with(frame, layer_id="science_city_2017")[0] is not table
+    other = gpd.GeoDataFrame(geometry=[shapely.box(121.595, 31.19, 121.61, 31.22)], crs=4326)
+    t2, s2 = overlay_with(frame, other)
+    assert overlay_with(frame, other)[0] is t2 and overlay_with(frame, other.copy())[0] is not t2
+    assert s2["share"] == pytest.approx(0.5, abs=2e-4)

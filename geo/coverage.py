@@ -23,12 +23,17 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.crs import local_tm_crs, to_wgs84
 from geo.errors import CoverageError
-from geo.network import Seeds, Snap, WalkNetwork, access_areas
+from geo.access import inside_sources, source_access
+from geo.demand import demand_units, grid_cells, residential_buildings, zone_names
+from geo.network import Seeds, Snap, WalkNetwork
 
 CHECKS = ("green5", "life15", "metro")
 DEMAND_KINDS = ("residential_landuse", "residential_buildings", "area", "custom")
 #: Life-circle facility categories (geo.osmtags.facility_category gives them from OSM tags).
 LIFE_CATEGORIES = ("education", "health", "market", "elderly", "sports")
+__all__ = ["CHECKS", "DEMAND_KINDS", "LIFE_CATEGORIES", "CoverageResult", "Scenario", "Study",
+           "green_reach", "green_scenario", "grid_cells", "life_circle", "metro_catchment",
+           "prepare", "residential_buildings", "walk_distance_m"]
 
 
 def walk_distance_m(minutes: float, speed_kmh: float) -> float:
@@ -37,61 +42,6 @@ def walk_distance_m(minutes: float, speed_kmh: float) -> float:
         raise CoverageError(f"minutes and speed must be positive (got {minutes}, {speed_kmh})",
                             f"步行时间和速度须为正数 (收到 {minutes}, {speed_kmh})")
     return minutes * speed_kmh * 1000.0 / 60.0
-
-
-# --- demand ------------------------------------------------------------------------------
-def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Cut polygons (metric CRS) along a common ``cell_m`` grid.
-
-    Returns the pieces and, for each, the index of its polygon. Cells wholly inside a
-    polygon stay squares; only border cells are intersected. All polygons at once.
-    """
-    if cell_m <= 0:
-        raise CoverageError(f"cell size must be positive (got {cell_m})", f"格网尺寸须为正数 ({cell_m})")
-    polygons = np.asarray(polygons, dtype=object)
-    ok = np.flatnonzero(~(shapely.is_missing(polygons) | shapely.is_empty(polygons)))
-    if len(ok) == 0:
-        return np.array([], dtype=object), np.zeros(0, dtype=np.int64)
-    b = shapely.bounds(polygons[ok])
-    i0, j0 = np.floor(b[:, 0] / cell_m), np.floor(b[:, 1] / cell_m)
-    nx = np.maximum(np.ceil(b[:, 2] / cell_m) - i0, 1).astype(np.int64)
-    ny = np.maximum(np.ceil(b[:, 3] / cell_m) - j0, 1).astype(np.int64)
-    counts = nx * ny
-    owner = np.repeat(ok, counts)
-    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    rep = np.repeat(np.arange(len(ok)), counts)
-    x = (i0[rep] + k % nx[rep]) * cell_m
-    y = (j0[rep] + k // nx[rep]) * cell_m
-    boxes = shapely.box(x, y, x + cell_m, y + cell_m)
-    shapely.prepare(polygons[ok])
-    inside = shapely.contains_properly(polygons[owner], boxes)
-    border = np.flatnonzero(~inside)
-    border = border[shapely.intersects(polygons[owner[border]], boxes[border])]
-    cut = shapely.intersection(boxes[border], polygons[owner[border]])
-    good = (shapely.area(cut) > 0) & np.isin(shapely.get_type_id(cut), (3, 6, 7))
-    pieces = np.concatenate([boxes[inside], cut[good]])
-    owners = np.concatenate([owner[inside], owner[border][good]])
-    order = np.argsort(owners, kind="stable")
-    return pieces[order], owners[order]
-
-
-def residential_buildings(buildings: gpd.GeoDataFrame,
-                          landuse: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """Buildings tagged residential, and untagged (``building=yes``) ones in residential land.
-
-    Shanghai's OSM buildings are mostly ``building=yes``; the residential land use
-    (小区 outlines) says what they are. Adds a column ``residential_by``.
-    """
-    b = buildings.copy()
-    b["residential_by"] = np.where(b["residential"].astype(bool), "tag", "")
-    if landuse is not None and not landuse.empty:
-        generic = b["building"].isin(["yes", ""]) & ~b["residential"].astype(bool)
-        pts = b.geometry[generic].representative_point()
-        tree = shapely.STRtree(landuse.geometry.to_numpy())
-        hit, _ = tree.query(pts.to_numpy(), predicate="within")
-        idx = pts.index[np.unique(hit)]
-        b.loc[idx, "residential_by"] = "landuse"
-    return b[b["residential_by"] != ""]
 
 
 @dataclass
@@ -113,6 +63,9 @@ class Study:
     weight: str  # "area" or "count": what ``share`` is a share of
     prepare_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    entrances: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    gates: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))  # not doors
+    inputs: dict = field(default_factory=dict)  # what was joined, cut or left out, by kind
     _point_tree: shapely.STRtree | None = field(default=None, repr=False)
 
     @property
@@ -146,7 +99,8 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
             *, name: str = "area", demand_kind: str = "residential_landuse",
             zones: gpd.GeoDataFrame | None = None, zone_column: str = "name",
             reach_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
-            cell_m: float = settings.DEMAND_CELL_M, crs: str | None = None) -> Study:
+            cell_m: float = settings.DEMAND_CELL_M, crs: str | None = None,
+            entrances: gpd.GeoDataFrame | None = None) -> Study:
     """Prepare an analysis area: clip the network, cut the demand into units, snap them.
 
     Parameters
@@ -165,6 +119,9 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
         Sub-areas (towns, streets) for a table per zone; units are assigned by their point.
     reach_m : float
         Longest walk any check on this study will use.
+    entrances : GeoDataFrame, optional
+        Entrance and gate points (``geo.osm`` ``entrances`` frame): a source polygon with
+        one on its outline is entered only there (:mod:`geo.access`).
     """
     t0 = time.perf_counter()
     if area is None or area.is_empty or area.geom_type not in ("Polygon", "MultiPolygon"):
@@ -196,83 +153,32 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
                 "OSM 数据在分析范围内没有步行道路: 数据不覆盖分析范围")
         net = WalkNetwork.from_ways(ways, crs=crs)
 
-    # demand units
-    weight = "area"
-    if demand_kind == "area" or demand is None:
-        if demand_kind != "area":
-            raise CoverageError("no demand data given", "未提供需求数据")
-        pieces, owners = grid_cells(np.array([area_local], dtype=object), cell_m)
-        units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
-                                  "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
-    else:
-        dem = to_wgs84(demand) if demand.crs is not None else demand.set_crs(settings.WGS84)
-        dem = dem[~(dem.geometry.is_empty | dem.geometry.isna())]
-        geoms = net.to_local(dem.geometry.to_numpy(), settings.WGS84)
-        kinds = set(shapely.get_type_id(geoms)) if len(geoms) else set()
-        if kinds and kinds <= {0, 4}:  # points: one unit each
-            weight = "count"
-            inside = shapely.intersects(area_local, geoms)
-            geoms = geoms[inside]
-            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": 0.0,
-                                      "floor_m2": np.nan, "count": 1.0}, geometry=geoms, crs=crs)
-        elif demand_kind == "residential_buildings":
-            polys = shapely.make_valid(geoms)
-            pts = shapely.point_on_surface(polys)
-            inside = shapely.intersects(area_local, pts)
-            levels = (dem["levels"].to_numpy(dtype=float) if "levels" in dem
-                      else np.full(len(dem), np.nan))
-            area_m2 = shapely.area(polys)
-            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": area_m2[inside],
-                                      "floor_m2": (area_m2 * levels)[inside], "count": 1.0},
-                                     geometry=polys[inside], crs=crs)
-            known = int(np.isfinite(units["floor_m2"]).sum())
-            notes.append(f"building levels known for {known} of {len(units)} buildings; "
-                         "floor-area share counts those only")
-        else:
-            polys = shapely.intersection(shapely.make_valid(geoms), area_local)
-            polys = polys[np.isin(shapely.get_type_id(polys), (3, 6, 7))]
-            if len(polys) > 1 and _overlaps(polys):
-                # overlapping polygons would count twice: merge, one unit per connected part
-                polys = shapely.get_parts(shapely.union_all(polys))
-                notes.append("overlapping demand polygons merged (each area counted once)")
-            pieces, owners = grid_cells(polys, cell_m)
-            units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
-                                      "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
-    if units.empty:
-        raise CoverageError("no demand (residential land, buildings or points) inside the area",
-                            "分析范围内没有需求对象 (居住用地、建筑或点)")
+    units, weight, more_notes, demand_counts = demand_units(
+        area_local, demand, demand_kind, cell_m, crs, net.to_local)
+    notes += more_notes
     pts = units.geometry.to_numpy()
     points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
-    units["zone"] = _zones(points, zones, zone_column, crs)
+    units["zone"] = zone_names(points, zones, zone_column, crs)
     snap = net.snap(points)
+    doors = gates = np.array([], dtype=object)
+    if entrances is not None and not entrances.empty:
+        doors = net.to_local(entrances.geometry.to_numpy(), entrances.crs or settings.WGS84)
+        near = shapely.intersects(shapely.buffer(grown, 100.0), doors)
+        on_building = (entrances["on_building"].to_numpy(dtype=bool) if "on_building" in entrances
+                       else np.zeros(len(doors), dtype=bool))
+        doors, gates = doors[near], doors[near & ~on_building]
+    pieces = net.pieces()
+    inputs = {"network": pieces, "demand": {**demand_counts, "units": int(len(units)),
+                                            "joined_to_smaller_piece": snap.on_fragment},
+              "entrances": int(len(doors)), "entrances_not_building_doors": int(len(gates))}
+    if pieces["pieces"] > 1:
+        notes.append(f"walking network: {pieces['pieces']} pieces; places join the largest "
+                     f"({100 * pieces['main_length_share']:.1f}% of the length), and "
+                     f"{snap.on_fragment} also a smaller piece they lie in")
     return Study(name=name, crs=crs, area=area_local, network=net, units=units.reset_index(drop=True),
                  points=points, snap=snap, reach_m=reach_m, demand_kind=demand_kind, weight=weight,
-                 prepare_s=time.perf_counter() - t0, notes=notes)
-
-
-def _overlaps(polys: np.ndarray) -> bool:
-    """True if any two of ``polys`` share area (interiors meet in 2-D), not just a border."""
-    tree = shapely.STRtree(polys)
-    i, j = tree.query(polys, predicate="intersects")
-    pair = i < j
-    if not pair.any():
-        return False
-    return bool(shapely.relate_pattern(polys[i[pair]], polys[j[pair]], "2********").any())
-
-
-def _zones(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, crs: str) -> np.ndarray:
-    """Name of the zone containing each point ("" outside every zone)."""
-    out = np.full(len(points), "", dtype=object)
-    if zones is None or zones.empty:
-        return out
-    if column not in zones:
-        raise CoverageError(f"zones have no column {column!r}", f"分区图层没有字段 {column!r}")
-    z = to_wgs84(zones).to_crs(crs)
-    tree = shapely.STRtree(z.geometry.to_numpy())
-    p_idx, z_idx = tree.query(points, predicate="within")
-    names = z[column].astype(str).to_numpy()
-    out[p_idx] = names[z_idx]
-    return out
+                 prepare_s=time.perf_counter() - t0, notes=notes, entrances=doors, gates=gates,
+                 inputs=inputs)
 
 
 # --- results -------------------------------------------------------------------------------
@@ -301,6 +207,7 @@ class CoverageResult:
     n_sources: int = 0
     n_reached_sources: int = 0
     notes: list[str] = field(default_factory=list)
+    inputs: dict = field(default_factory=dict)  # what was joined, cut or left out (geo.access)
 
     def meets_target(self) -> bool | None:
         return None if self.target is None else bool(self.share >= self.target - 1e-12)
@@ -318,7 +225,7 @@ class CoverageResult:
             "units": int(len(self.units)), "sources": self.n_sources,
             "sources_reached_by_network": self.n_reached_sources,
             "parameters": self.parameters, "elapsed_s": round(self.elapsed_s, 4),
-            "notes": self.notes,
+            "notes": self.notes, "inputs": self.inputs,
         }
         if self.zones is not None:
             out["zones"] = self.zones.to_dict(orient="records")
@@ -400,47 +307,43 @@ def _line_distance(study: Study, sources: np.ndarray, limit: float, grow_m: floa
     return out
 
 
-def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limit: float
-               ) -> tuple[np.ndarray, np.ndarray, Seeds]:
-    """Network and straight-line distance from each unit to the nearest source.
+def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limit: float,
+               entrances: np.ndarray | None = None,
+               approach_m: float = settings.SOURCE_APPROACH_M
+               ) -> tuple[np.ndarray, np.ndarray, Seeds, dict]:
+    """Network and straight-line distance from each unit to the nearest source, and how
+    the sources were reached (:func:`geo.access.source_access`).
 
-    Both are ``inf`` beyond ``limit`` (the search stops there). Both measure to the same
-    access areas (sources grown by ``tolerance_m``), so the walk is never the shorter.
+    ``entrances`` (default: every entrance of the study) gate the polygons they lie on.
+    Both are ``inf`` beyond ``limit`` (the search stops there). The straight line goes to
+    the sources grown by ``tolerance_m``, so the walk is never the shorter. Units inside a
+    source polygon are at 0 m.
     """
     net = study.network
     if len(sources_local) == 0:
         inf = np.full(len(study.units), np.inf)
-        return inf, inf.copy(), Seeds.empty()
-    is_pt = shapely.get_type_id(sources_local) == 0
-    seeds = Seeds.empty()
-    access = sources_local.copy()
-    if (~is_pt).any():
-        poly_idx = np.flatnonzero(~is_pt)
-        access[poly_idx] = access_areas(sources_local[poly_idx], tolerance_m)
-        s = net.polygon_seeds(access[poly_idx])
-        s.source = poly_idx[s.source]
-        seeds = seeds.concat(s)
-    if is_pt.any():
-        pt_idx = np.flatnonzero(is_pt)
-        s = net.point_seeds(sources_local[pt_idx])
-        s.source = pt_idx[s.source]
-        seeds = seeds.concat(s)
+        return inf, inf.copy(), Seeds.empty(), source_access(net, sources_local).counts
+    access = source_access(net, sources_local, tolerance_m=tolerance_m,
+                           entrances=study.entrances if entrances is None else entrances,
+                           approach_m=approach_m)
+    seeds = access.seeds
     node_d = net.node_distances(seeds, limit=limit)
     d_net = net.distances_at(node_d, study.snap, seeds)
+    inside = inside_sources(study.points, sources_local)
+    d_net[inside] = 0.0
     d_net[d_net > limit] = np.inf
-    # straight line to the exact grown polygon, which holds the network's access area
-    # (drawn inside it): so the walk is never shorter than the straight line
-    grown = np.where(is_pt, 0.0, tolerance_m)
+    counts = dict(access.counts, units_inside_sources=int(len(inside)))
+    is_pt = shapely.get_type_id(sources_local) == 0
     d_line = np.minimum(_line_distance(study, sources_local[~is_pt], limit, tolerance_m),
-                        _line_distance(study, sources_local[is_pt], limit)) \
-        if grown.any() else _line_distance(study, sources_local, limit)
-    return d_net, d_line, seeds
+                        _line_distance(study, sources_local[is_pt], limit))
+    return d_net, d_line, seeds, counts
 
 
 def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_line: np.ndarray,
             target: float | None, parameters: dict, t0: float, n_sources: int, seeds: Seeds,
             covered: np.ndarray | None = None, covered_line: np.ndarray | None = None,
-            shares: dict | None = None, notes: list[str] | None = None) -> CoverageResult:
+            shares: dict | None = None, notes: list[str] | None = None,
+            sources: dict | None = None) -> CoverageResult:
     units = study.units.copy()
     units["dist_m"] = d_net
     units["dist_line_m"] = d_line
@@ -457,7 +360,8 @@ def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_li
         total_km2=study.total_km2, parameters=parameters, elapsed_s=time.perf_counter() - t0,
         weight=study.weight, units=units, crs=study.crs, share_floor=floor, share_count=count,
         shares=shares or {}, zones=_zone_table(units, study.weight), n_sources=n_sources,
-        n_reached_sources=reached, notes=list(study.notes) + list(notes or []))
+        n_reached_sources=reached, notes=list(study.notes) + list(notes or []),
+        inputs={**study.inputs, "sources": sources or {}})
 
 
 def _check_limit(study: Study, distance_m: float) -> None:
@@ -475,7 +379,8 @@ def green_reach(study: Study, green: gpd.GeoDataFrame, *,
                 min_area_m2: float = settings.GREEN_MIN_AREA_M2,
                 tolerance_m: float = settings.GREEN_ACCESS_TOLERANCE_M,
                 target: float | None = settings.GREEN_TARGET,
-                extra: gpd.GeoDataFrame | None = None) -> CoverageResult:
+                extra: gpd.GeoDataFrame | None = None,
+                approach_m: float = settings.SOURCE_APPROACH_M) -> CoverageResult:
     """Share of the demand within a ``minutes`` walk of a green space or plaza ≥ ``min_area_m2``.
 
     Parameters
@@ -485,6 +390,10 @@ def green_reach(study: Study, green: gpd.GeoDataFrame, *,
         Their area is measured here (geodesic), whatever columns they carry.
     extra : GeoDataFrame, optional
         More green spaces (a scenario: the planner's new park), added as they are.
+    tolerance_m, approach_m : float
+        How near a street must come to an open green space to reach it: within
+        ``tolerance_m`` it reaches it along its length; else its nearest point within
+        ``approach_m`` does (:mod:`geo.access`). A gated one is entered at its gates.
     """
     t0 = time.perf_counter()
     distance = walk_distance_m(minutes, speed_kmh)
@@ -493,29 +402,40 @@ def green_reach(study: Study, green: gpd.GeoDataFrame, *,
         raise CoverageError("the minimum area cannot be negative", "最小面积不能为负")
     frames = [g for g in (green, extra) if g is not None and not g.empty]
     polys = np.concatenate([study.local(g) for g in frames]) if frames else np.array([], dtype=object)
+    given = len(polys)
     polys = polys[np.isin(shapely.get_type_id(polys), (3, 6))] if len(polys) else polys
+    not_polygons = given - len(polys)
     polys = shapely.make_valid(polys) if len(polys) else polys
     big = polys[shapely.area(polys) >= min_area_m2] if len(polys) else polys
     grown = shapely.buffer(study.area, study.reach_m)
     big = big[shapely.intersects(grown, big)] if len(big) else big
-    d_net, d_line, seeds = _distances(study, big, tolerance_m, distance)
+    # a building's door on a plaza's outline (a facade) does not gate the plaza
+    d_net, d_line, seeds, how = _distances(study, big, tolerance_m, distance, study.gates,
+                                           approach_m)
+    how = {"given": given, "not_polygons": not_polygons,
+           "below_min_area": len(polys) - int((shapely.area(polys) >= min_area_m2).sum())
+           if len(polys) else 0, "in_reach": len(big), **how}
     params = {"minutes": minutes, "speed_kmh": speed_kmh, "distance_m": round(distance, 3),
               "min_area_m2": min_area_m2, "access_tolerance_m": tolerance_m,
+              "approach_m": approach_m, "entrance_outline_m": settings.ENTRANCE_OUTLINE_M,
               "demand": study.demand_kind, "cell_m": _cell(study)}
     notes = [] if len(big) else ["no green space or plaza of the minimum size in reach"]
     return _result(study, "green5", distance, d_net, d_line, target, params, t0, len(big),
-                   seeds, notes=notes)
+                   seeds, notes=notes, sources=how)
 
 
 def life_circle(study: Study, facilities: gpd.GeoDataFrame, *,
                 distance_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
                 categories: tuple[str, ...] = LIFE_CATEGORIES,
-                target: float | None = settings.LIFE_CIRCLE_TARGET) -> CoverageResult:
+                target: float | None = settings.LIFE_CIRCLE_TARGET,
+                approach_m: float = settings.SOURCE_APPROACH_M) -> CoverageResult:
     """15-minute life circle: per facility category, the share within ``distance_m``; and all at once.
 
-    ``facilities`` has a ``category`` column (points, or polygons reached where the
-    network touches them). The result's ``share`` is the share covered by every
-    category; ``shares`` gives each category's own.
+    ``facilities`` has a ``category`` column: points, joined to the network like homes,
+    or polygons (campuses), entered at their mapped entrances, else where a street
+    touches them, else from the nearest street point within ``approach_m``
+    (:mod:`geo.access`). The result's ``share`` is the share covered by every category;
+    ``shares`` gives each category's own.
     """
     t0 = time.perf_counter()
     _check_limit(study, distance_m)
@@ -526,10 +446,11 @@ def life_circle(study: Study, facilities: gpd.GeoDataFrame, *,
     fac = study.within_reach(facilities)
     all_net = np.zeros(len(study.units))
     all_line = np.zeros(len(study.units))
-    shares, notes, n_src, seeds_all = {}, [], 0, Seeds.empty()
+    shares, notes, n_src, seeds_all, how = {}, [], 0, Seeds.empty(), {}
     for cat in categories:
         sub = fac[fac["category"] == cat]
-        d_net, d_line, seeds = _distances(study, study.local(sub), 0.0, distance_m)
+        d_net, d_line, seeds, how[cat] = _distances(study, study.local(sub), 0.0, distance_m,
+                                                    approach_m=approach_m)
         cov = d_net <= distance_m
         shares[cat] = _shares(study.units, cov, study.weight)[0]
         all_net = np.maximum(all_net, d_net)
@@ -538,11 +459,12 @@ def life_circle(study: Study, facilities: gpd.GeoDataFrame, *,
             notes.append(f"no {cat} facility in reach")
         seeds_all = seeds_all.concat(seeds, n_src)
         n_src += len(sub)
-    params = {"distance_m": distance_m, "categories": list(categories),
+    params = {"distance_m": distance_m, "categories": list(categories), "approach_m": approach_m,
+              "entrance_outline_m": settings.ENTRANCE_OUTLINE_M,
               "demand": study.demand_kind, "cell_m": _cell(study)}
     # a unit is covered when its farthest category is within the distance
     return _result(study, "life15", distance_m, all_net, all_line, target, params, t0, n_src,
-                   seeds_all, shares=shares, notes=notes)
+                   seeds_all, shares=shares, notes=notes, sources=how)
 
 
 def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
@@ -575,7 +497,7 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
     geoms = study.local(st)
     geoms = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms)) \
         if len(geoms) else geoms
-    d_net, d_line, seeds = _distances(study, geoms, 0.0, limit)
+    d_net, d_line, seeds, how = _distances(study, geoms, 0.0, limit)
     shares = {int(d) if float(d).is_integer() else d: _shares(study.units, d_net <= d, study.weight)[0]
               for d in distances_m}
     params = {"distances_m": list(distances_m), "prefer_entrances": prefer_entrances,
@@ -583,7 +505,7 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
     if st.empty:
         notes.append("no metro station in reach")
     return _result(study, "metro", limit, d_net, d_line, None, params, t0, len(st), seeds,
-                   shares=shares, notes=notes)
+                   shares=shares, notes=notes, sources=how)
 
 
 def _cell(study: Study) -> float | None:

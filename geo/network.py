@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from geo import settings
 from geo.crs import local_tm_crs
@@ -61,11 +61,23 @@ class Seeds:
 
 @dataclass
 class Snap:
-    """Points placed on their nearest edge: edge index, position along it, straight distance."""
+    """Points joined to the network: edge index, position along it (m from ``u``), straight
+    distance, and the point each join belongs to (``owner``).
+
+    Every point has one join to the main piece of the network; a point inside the outline
+    of a smaller piece has a second one to that piece (:meth:`WalkNetwork.snap`).
+    """
 
     edge: np.ndarray
     t: np.ndarray
     dist: np.ndarray
+    owner: np.ndarray
+    n: int
+
+    @property
+    def on_fragment(self) -> int:
+        """How many points are also joined to a smaller piece they lie in."""
+        return int(len(self.edge) - self.n)
 
 
 @dataclass
@@ -91,6 +103,12 @@ class WalkNetwork:
     length: np.ndarray
     geometry: np.ndarray
     tree: shapely.STRtree = field(init=False, repr=False)
+    node_piece: np.ndarray = field(init=False, repr=False)
+    edge_piece: np.ndarray = field(init=False, repr=False)
+    main_piece: int = field(init=False, repr=False)
+    _main_edges: np.ndarray = field(init=False, repr=False)
+    _main_tree: shapely.STRtree = field(init=False, repr=False)
+    _hulls: tuple | None = field(init=False, repr=False)
     _indptr: np.ndarray = field(init=False, repr=False)
     _indices: np.ndarray = field(init=False, repr=False)
     _data: np.ndarray = field(init=False, repr=False)
@@ -115,6 +133,15 @@ class WalkNetwork:
         self._indptr = np.zeros(n + 2, dtype=np.int64)
         np.add.at(self._indptr, r + 1, 1)
         self._indptr = np.cumsum(self._indptr)
+        graph = csr_matrix((self._data, self._indices, self._indptr[:-1]), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        self.node_piece = labels.astype(np.int64)
+        self.edge_piece = self.node_piece[self.u]
+        counts = np.bincount(self.node_piece)
+        self.main_piece = int(np.argmax(counts))
+        self._main_edges = np.flatnonzero(self.edge_piece == self.main_piece)
+        self._main_tree = shapely.STRtree(self.geometry[self._main_edges])
+        self._hulls: tuple | None = None
 
     # -- construction --------------------------------------------------------------------
     @property
@@ -219,30 +246,99 @@ class WalkNetwork:
             return arr
         return shapely.transform(arr, lambda c: _project(c, crs, self.crs))
 
-    def snap(self, points: np.ndarray) -> Snap:
-        """Nearest edge, position along it (m from ``u``) and straight distance of each point."""
-        points = np.asarray(points, dtype=object)
-        if len(points) == 0:
-            return Snap(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
-        edge = np.full(len(points), -1, dtype=np.int64)
-        dist = np.full(len(points), np.inf)
-        # a bounded search first (most places are near a street), then the rest unbounded
-        for todo, bound in ((np.arange(len(points)), SNAP_SEARCH_M), (None, None)):
+    def pieces(self) -> dict:
+        """The connected pieces: how many, and what share the main one holds."""
+        n_pieces = int(self.node_piece.max()) + 1
+        main = self.edge_piece == self.main_piece
+        return {"pieces": n_pieces, "main_nodes": int((self.node_piece == self.main_piece).sum()),
+                "nodes": self.n_nodes, "main_edges": int(main.sum()), "edges": self.n_edges,
+                "main_length_share": round(float(self.length[main].sum() / self.length.sum()), 6)}
+
+    def nearest(self, geoms: np.ndarray, *, main: bool = True, max_distance: float | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest edge of the main piece (or of any, ``main=False``) to each geometry.
+
+        Returns ``(index of the geometry, edge, distance)`` for those with an edge within
+        ``max_distance`` (all, when ``None``): a bounded search first, most places being
+        near a street, then the rest unbounded.
+        """
+        geoms = np.asarray(geoms, dtype=object)
+        tree, edges = (self._main_tree, self._main_edges) if main else (self.tree, None)
+        if max_distance is not None:
+            idx, d = tree.query_nearest(geoms, max_distance=max_distance, return_distance=True,
+                                        all_matches=False)
+            e = idx[1] if edges is None else edges[idx[1]]
+            return idx[0], e.astype(np.int64), d
+        found = np.full(len(geoms), -1, dtype=np.int64)
+        dist = np.full(len(geoms), np.inf)
+        for todo, bound in ((np.arange(len(geoms)), SNAP_SEARCH_M), (None, None)):
             if todo is None:
-                todo = np.flatnonzero(edge < 0)
+                todo = np.flatnonzero(found < 0)
                 if len(todo) == 0:
                     break
-            idx, d = self.tree.query_nearest(points[todo], max_distance=bound,
-                                             return_distance=True, all_matches=False)
-            edge[todo[idx[0]]] = idx[1]
+            idx, d = tree.query_nearest(geoms[todo], max_distance=bound, return_distance=True,
+                                        all_matches=False)
+            found[todo[idx[0]]] = idx[1] if edges is None else edges[idx[1]]
             dist[todo[idx[0]]] = d
-        t = shapely.line_locate_point(self.geometry[edge], points)
-        return Snap(edge.astype(np.int64), t, dist)
+        return np.arange(len(geoms)), found, dist
+
+    def snap(self, points: np.ndarray) -> Snap:
+        """Join points to the network: to the nearest point of the main piece and, for a
+        point inside the convex hull of a smaller piece, also to that piece's nearest point.
+
+        A point is never joined to a small piece it is not inside: a stray footway beside
+        a home must not strand it (osmnx keeps the largest piece only; this keeps the
+        smaller ones for the places within them, such as a campus's own paths).
+        """
+        points = np.asarray(points, dtype=object)
+        if len(points) == 0:
+            z = np.zeros(0, dtype=np.int64)
+            return Snap(z, np.zeros(0), np.zeros(0), z, 0)
+        owner, edge, dist = self.nearest(points)
+        extra = self._fragment_joins(points)
+        if extra is not None:
+            owner = np.concatenate([owner, extra[0]])
+            edge = np.concatenate([edge, extra[1]])
+            dist = np.concatenate([dist, extra[2]])
+        t = shapely.line_locate_point(self.geometry[edge], points[owner])
+        return Snap(edge.astype(np.int64), t, dist, owner.astype(np.int64), len(points))
+
+    def _fragment_joins(self, points: np.ndarray) -> tuple | None:
+        """``(point, edge, distance)`` of points inside a smaller piece's hull, to that piece."""
+        if self._hulls is None:
+            others = np.flatnonzero(self.edge_piece != self.main_piece)
+            if len(others) == 0:
+                self._hulls = (np.zeros(0, dtype=np.int64), None)
+            else:
+                frame = pd.DataFrame({"piece": self.edge_piece[others], "edge": others})
+                ids, hulls = [], []
+                for piece, grp in frame.groupby("piece"):
+                    hull = shapely.convex_hull(shapely.multilinestrings(
+                        list(self.geometry[grp["edge"].to_numpy()])))
+                    if hull.geom_type == "Polygon" and hull.area > 0:
+                        ids.append(piece)
+                        hulls.append(hull)
+                self._hulls = (np.asarray(ids, dtype=np.int64),
+                               shapely.STRtree(hulls) if hulls else None)
+        ids, tree = self._hulls
+        if tree is None:
+            return None
+        pt, hull = tree.query(points, predicate="within")
+        if len(pt) == 0:
+            return None
+        out = []
+        for piece in np.unique(ids[hull]):
+            mine = pt[ids[hull] == piece]
+            edges = np.flatnonzero(self.edge_piece == piece)
+            idx, d = shapely.STRtree(self.geometry[edges]).query_nearest(
+                points[mine], return_distance=True, all_matches=False)
+            out.append((mine[idx[0]], edges[idx[1]], d))
+        return tuple(np.concatenate(a) for a in zip(*out))
 
     def point_seeds(self, points: np.ndarray) -> Seeds:
-        """Seeds of point sources (in the network CRS): their nearest edge point."""
+        """Seeds of point sources (in the network CRS): where they join the network."""
         s = self.snap(points)
-        return Seeds(s.edge, s.t, s.t.copy(), s.dist, np.arange(len(s.edge)))
+        return Seeds(s.edge, s.t, s.t.copy(), s.dist, s.owner)
 
     def polygon_seeds(self, polygons: np.ndarray, tolerance_m: float = 0.0) -> Seeds:
         """Seeds of areal sources (in the network CRS): every stretch of edge inside them.
@@ -314,9 +410,18 @@ class WalkNetwork:
         """Walking distance of snapped points: straight to the edge, then along the network.
 
         Points on an edge that carries a seed may also walk along that edge directly.
+        A point joined twice (main piece and the smaller piece it lies in) takes the shorter.
         """
         e, t = snap.edge, snap.t
         along = np.minimum(node_dist[self.u[e]] + t, node_dist[self.v[e]] + self.length[e] - t)
+        along = self._along_seeds(along, e, t, seeds) + snap.dist
+        out = np.full(snap.n, np.inf)
+        np.minimum.at(out, snap.owner, along)
+        return out
+
+    def _along_seeds(self, along: np.ndarray, e: np.ndarray, t: np.ndarray,
+                     seeds: Seeds | None) -> np.ndarray:
+        """``along``, lowered where a join lies on an edge that carries a seed."""
         if seeds is not None and len(seeds):
             order = np.argsort(seeds.edge, kind="stable")
             s_edge = seeds.edge[order]
@@ -332,7 +437,7 @@ class WalkNetwork:
                 direct = (np.maximum(0.0, np.maximum(seeds.a[seed_i] - tt, tt - seeds.b[seed_i]))
                           + seeds.offset[seed_i])
                 np.minimum.at(along, point_i, direct)
-        return along + snap.dist
+        return along
 
     def reached_edges(self, node_dist: np.ndarray, limit: float, seeds: Seeds | None = None
                       ) -> gpd.GeoDataFrame:

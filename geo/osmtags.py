@@ -29,14 +29,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 #: Bump whenever a rule below changes (cache keys of ``geo.osm`` include it).
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 # --- Walking network --------------------------------------------------------------
 #: ``highway`` values that are not walkable. osmnx 2.x ``_get_network_filter("walk")``
 #: excludes ``abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|
 #: proposed|raceway|razed`` ("motor" matches motorway and motorway_link). Added here:
 #: ``rest_area`` and ``service_area`` (motorway facilities, mapped as areas, OSM wiki
-#: Key:highway), ``disused``; and roads tagged ``motorroad=yes`` (OSM wiki Key:motorroad:
+#: Key:highway), ``services`` (a motorway service area mapped as an area: OSM wiki
+#: Tag:highway=services; ``service_area`` is not an OSM value and stays for old data),
+#: ``disused``; and roads tagged ``motorroad=yes`` (OSM wiki Key:motorroad:
 #: motor vehicles only), see :func:`is_walkable`. Kept, like osmnx: ``corridor``, ``elevator``, ``escalator``,
 #: ``steps`` (they link footbridges and metro stations), and ``trunk``, ``primary`` …
 #: (Shanghai's arterials have sidewalks; a separately mapped sidewalk beside them only
@@ -44,7 +46,7 @@ RULES_VERSION = "1"
 WALK_EXCLUDED_HIGHWAY = frozenset({
     "abandoned", "bus_guideway", "construction", "cycleway", "disused", "motorway",
     "motorway_link", "no", "planned", "platform", "proposed", "raceway",
-    "razed", "rest_area", "service_area",
+    "razed", "rest_area", "service_area", "services",
 })
 #: ``access`` values that close a way to the public (osmnx ``settings.default_access``
 #: ``["access"!~"private"]``; ``no`` per OSM wiki Key:access) …
@@ -120,6 +122,40 @@ def green_kind(tags: Mapping[str, str]) -> str | None:
         if kind == "garden" and tags.get("garden:type") in PRIVATE_GARDEN_TYPES:
             return None
         return kind
+    return None
+
+
+# --- Entrances and gates (where a fenced park or a campus is entered) ----------------
+#: ``entrance`` values a walker may go in by (OSM wiki Key:entrance). Left out: ``exit``
+#: (way out only), ``emergency``, and the building-internal ``staircase``, ``home``,
+#: ``garage``; ``no``.
+ENTRANCE_VALUES = frozenset({"yes", "main", "secondary", "entrance", "service"})
+#: ``barrier`` values of openings in a fence or wall that a walker passes (OSM wiki
+#: Key:barrier, "access control on linear barriers"). Fenced parks in Shanghai are entered
+#: only at such gates (公园出入口).
+GATE_BARRIERS = frozenset({
+    "gate", "entrance", "lift_gate", "swing_gate", "kissing_gate", "turnstile",
+    "full-height_turnstile", "wicket_gate", "sliding_gate", "hampshire_gate", "bump_gate",
+    "stile",
+})
+
+
+def entrance_kind(tags: Mapping[str, str]) -> str | None:
+    """``"entrance"`` (``entrance=*``), ``"gate"`` (``barrier=gate`` and kin) or ``None``.
+
+    Closed ones are not entrances: ``access=private|no`` unless ``foot=yes|designated|
+    permissive``, and ``locked=yes`` (OSM wiki Key:access, Key:locked).
+    """
+    if tags.get("locked") == "yes":
+        return None
+    if tags.get("access") in WALK_CLOSED_ACCESS and tags.get("foot") not in FOOT_ALLOWED:
+        return None
+    if tags.get("foot") in FOOT_FORBIDDEN:
+        return None
+    if tags.get("entrance") in ENTRANCE_VALUES:
+        return "entrance"
+    if tags.get("barrier") in GATE_BARRIERS:
+        return "gate"
     return None
 
 
@@ -264,6 +300,7 @@ _LAYER_LABELS = {
     "residential": ("居住", "residential"),
     "metro": ("轨道交通", "metro"),
     "facilities": ("生活圈设施", "life-circle facilities"),
+    "entrances": ("出入口", "entrances"),
 }
 
 
@@ -305,6 +342,16 @@ def describe_rules(lang: str = "zh") -> list[dict]:
             "地铁站 (不含轻轨、有轨电车)", "metro station (not light rail or tram)"),
         row("metro", "public_transport=station + subway=yes|station=subway",
             *METRO_LABELS["station"]),
+    ]
+    rows += [
+        row("entrances", "entrance=" + "|".join(sorted(ENTRANCE_VALUES)),
+            "出入口: 有出入口的公园与设施只从出入口和穿过边界的道路进入",
+            "entrances: a park or facility with mapped entrances is entered only there "
+            "and where a path crosses its outline"),
+        row("entrances", "barrier=" + "|".join(sorted(GATE_BARRIERS)),
+            "门 (围墙或围栏上的开口)", "gates (openings in a fence or wall)"),
+        row("entrances", "locked≠yes; access≠private|no", "排除锁闭或不开放的出入口",
+            "excluded: locked or closed entrances"),
     ]
     for category, rules in FACILITY_TAGS.items():
         zh, en = CATEGORY_LABELS[category]

@@ -70,6 +70,17 @@ GREEN_TARGET = 0.85
 #: path within this many metres of the polygon counts as touching it. An assumption of this
 #: project, below the ±10–20 m position accuracy of OSM footways in cities; 0 disables it.
 GREEN_ACCESS_TOLERANCE_M = 10.0
+#: Farthest straight walk, m, from a street to a green space, plaza or facility polygon
+#: that no street touches (within the access tolerance) and that has no mapped entrance:
+#: it is reached from the nearest street point if that lies within this distance. A
+#: project assumption: the half-width of a wide Shanghai arterial's red line (道路红线,
+#: 40–60 m) to its centre line plus a frontage; beyond it a straight walk crosses blocks.
+SOURCE_APPROACH_M = 50.0
+#: An entrance or gate node (geo.osmtags.entrance_kind) this close to a polygon's outline,
+#: m, is one of its entrances; a polygon with any is gated (entered only there and by the
+#: paths that cross its outline). OSM maps gates on the outline itself (0 m) or on a fence
+#: drawn beside it; 3 m is a project assumption, below OSM's ±5 m position accuracy.
+ENTRANCE_OUTLINE_M = 3.0
 #: 15-minute community life circle walking distance, m: GB 50180-2018 《城市居住区规划设计
 #: 标准》 gives 800–1,000 m for the 15-minute circle (BRIEF.md §5); the upper bound is the
 #: default, 800 m a parameter.
@@ -93,6 +104,8 @@ PARAMETER_SOURCES = {
     "min_area_m2": "seed 000 §三(五)3: 400平方米以上绿地、广场",
     "green_target": "seed 000 §三(五)3: 覆盖率85%",
     "access_tolerance_m": "project assumption: OSM paths along park edges lie a few metres outside",
+    "approach_m": "project assumption: half a wide arterial's red line (40–60 m) plus a frontage",
+    "entrance_outline_m": "project assumption: gates on the outline or on a fence beside it (3 m)",
     "life_distance_m": "GB 50180-2018: 15-minute life circle 800–1,000 m walking",
     "life_target": "seed 000 §二(四): 15分钟社区生活圈全覆盖",
     "metro_distances_m": "planning studies: metro catchment 600–800 m (BRIEF.md §5)",

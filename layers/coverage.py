@@ -58,6 +58,8 @@ class Inputs:
     source: str
     attribution: str = "© OpenStreetMap contributors (ODbL)"
     replaced: dict = field(default_factory=dict)
+    entrances: gpd.GeoDataFrame | None = None
+    osm_report: dict = field(default_factory=dict)  # geo.osm.OSMExtract.report()
 
 
 def area_geometry(area: str | BaseGeometry | Path, osm_path: str | Path | None = None
@@ -134,7 +136,8 @@ def load_inputs(osm_path: str | Path, area: BaseGeometry, reach_m: float,
                                                                       ex.residential_landuse),
               "area": None, "custom": None}[demand_kind]
     inputs = Inputs(walk=ex.walk, green=ex.green, demand=demand, facilities=ex.facilities,
-                    stations=ex.metro, source=str(osm_path))
+                    stations=ex.metro, source=str(osm_path), entrances=ex.entrances,
+                    osm_report=ex.report())
     for key, frame in (own or {}).items():
         if frame is None:
             continue
@@ -186,7 +189,10 @@ def study_for(osm_path: str | Path, area: str | BaseGeometry | Path = "science_c
         return _STUDIES[key]
     inputs = load_inputs(osm_path, geom, reach, demand_kind, clip=name != "extract", own=own)
     study = coverage.prepare(geom, inputs.walk, inputs.demand, name=name, demand_kind=demand_kind,
-                             zones=zones, zone_column=zone_column, reach_m=reach)
+                             zones=zones, zone_column=zone_column, reach_m=reach,
+                             entrances=inputs.entrances)
+    study.inputs["osm"] = inputs.osm_report
+    study.inputs["replaced_by_own_data"] = dict(inputs.replaced)
     covered = extract_share(osm_path, geom)
     if covered < 0.99:
         study.notes.append(f"the OSM extract covers only {100 * covered:.0f}% of the area: "

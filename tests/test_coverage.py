@@ -72,7 +72,13 @@ def test_small_green_space_does_not_count():
 def test_access_tolerance_reaches_a_park_beside_the_street():
     beside = box(200, 6, 260, 40)  # 6 m north of the street, never touched by it
     s = study(STREET, [Point(0, -10)])
-    assert coverage.green_reach(s, wgs([beside]), tolerance_m=0).units["dist_m"].iloc[0] == np.inf
+    no_approach = coverage.green_reach(s, wgs([beside]), tolerance_m=0, approach_m=0)
+    assert no_approach.units["dist_m"].iloc[0] == np.inf
+    assert no_approach.inputs["sources"]["unreachable"] == 1
+    # no street within the tolerance: from the nearest street point (x = 200), 6 m across
+    near = coverage.green_reach(s, wgs([beside]), tolerance_m=0)
+    assert near.units["dist_m"].iloc[0] == pytest.approx(10 + 200 + 6, abs=1e-3)
+    assert near.inputs["sources"]["approach"] == 1
     r = coverage.green_reach(s, wgs([beside]), tolerance_m=10)
     # the street comes within 10 m of the park from x = 200 - 8 = 192 (circle of the corner);
     # the grown corner is drawn with 4 segments per quarter circle: a fraction of a metre later

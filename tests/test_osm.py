@@ -48,6 +48,7 @@ class _Count(osmium.SimpleHandler):
         self.entrances = 0
         self.footways = 0
         self.park_ways: set[int] = set()
+        self.park_ways_cut: set[int] = set()  # closed, some nodes beyond the extract's edge
         self.park_relations: set[int] = set()
 
     def node(self, n):
@@ -61,9 +62,12 @@ class _Count(osmium.SimpleHandler):
                 and t.get("access") not in ("private", "no") and t.get("foot") not in ("no", "private")
                 and located >= 2):
             self.footways += 1
-        if (t.get("leisure") == "park" and w.nodes[0].ref == w.nodes[-1].ref
-                and located == len(w.nodes) >= 4):
-            self.park_ways.add(w.id)
+        if t.get("leisure") == "park" and w.nodes[0].ref == w.nodes[-1].ref and len(w.nodes) >= 4:
+            valid = [n.location.valid() for n in w.nodes]
+            if located == len(w.nodes):
+                self.park_ways.add(w.id)
+            elif any(a and b for a, b in zip(valid, valid[1:])):  # a located stretch
+                self.park_ways_cut.add(w.id)
 
     def relation(self, r):
         if r.tags.get("leisure") == "park" and r.tags.get("type") == "multipolygon":
@@ -131,9 +135,13 @@ def test_green_polygons_valid_and_areas_geodesic(full):
 def test_each_park_appears_once(full, raw):
     g = full.green[full.green["kind"] == "park"]
     assert not g.duplicated(["osm_type", "osm_id"]).any()
-    ways = set(g.loc[g["osm_type"] == "way", "osm_id"])
+    ways = set(g.loc[(g["osm_type"] == "way") & ~g["cut"], "osm_id"])
     rels = set(g.loc[g["osm_type"] == "relation", "osm_id"])
     assert ways == raw.park_ways and rels == raw.park_relations
+    # parks cut by the extract's edge are rebuilt inside it, flagged, not dropped
+    cut = set(g.loc[(g["osm_type"] == "way") & g["cut"], "osm_id"])
+    assert cut == raw.park_ways_cut and len(cut) == 4
+    assert (box(*full.bbox).buffer(1e-9).contains(g.loc[g["cut"], "geometry"])).all()
     esplanadi = g[g["osm_id"] == 28328802]  # Esplanadinpuisto, a closed way
     assert len(esplanadi) == 1 and esplanadi["osm_type"].item() == "way"
 
@@ -333,7 +341,7 @@ def test_tiny_extract_exact(tiny, tmp_path):
     assert ex.facilities[["osm_id", "category", "name", "tag"]].values.tolist() == [
         [8, "education", "张江小学", "amenity=school"]]
     assert ex.residential_landuse.empty and list(ex.residential_landuse.columns) == [
-        "osm_id", "name", "area_m2", "geometry"]
+        "osm_id", "name", "area_m2", "cut", "geometry"]
     # no header box: bounds come from the nodes (and are cached)
     assert osm.extract_bounds(tiny, cache_dir=tmp_path / "c") == pytest.approx(
         (121.6, 31.199, 121.6045, 31.2045))

@@ -1,0 +1,170 @@
+"""Demand of the coverage checks: what is counted as covered or not, cut into units.
+
+Residential land (or the whole area) is cut into grid cells; buildings stay whole;
+points count one each. Each unit is represented by a point that is joined to the
+walking network (:meth:`geo.network.WalkNetwork.snap`).
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo.crs import to_wgs84
+from geo.errors import CoverageError
+
+
+def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cut polygons (metric CRS) along a common ``cell_m`` grid.
+
+    Returns the pieces and, for each, the index of its polygon. Cells wholly inside a
+    polygon stay squares; only border cells are intersected. All polygons at once.
+    """
+    if cell_m <= 0:
+        raise CoverageError(f"cell size must be positive (got {cell_m})", f"格网尺寸须为正数 ({cell_m})")
+    polygons = np.asarray(polygons, dtype=object)
+    ok = np.flatnonzero(~(shapely.is_missing(polygons) | shapely.is_empty(polygons)))
+    if len(ok) == 0:
+        return np.array([], dtype=object), np.zeros(0, dtype=np.int64)
+    b = shapely.bounds(polygons[ok])
+    i0, j0 = np.floor(b[:, 0] / cell_m), np.floor(b[:, 1] / cell_m)
+    nx = np.maximum(np.ceil(b[:, 2] / cell_m) - i0, 1).astype(np.int64)
+    ny = np.maximum(np.ceil(b[:, 3] / cell_m) - j0, 1).astype(np.int64)
+    counts = nx * ny
+    owner = np.repeat(ok, counts)
+    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rep = np.repeat(np.arange(len(ok)), counts)
+    x = (i0[rep] + k % nx[rep]) * cell_m
+    y = (j0[rep] + k // nx[rep]) * cell_m
+    boxes = shapely.box(x, y, x + cell_m, y + cell_m)
+    shapely.prepare(polygons[ok])
+    inside = shapely.contains_properly(polygons[owner], boxes)
+    border = np.flatnonzero(~inside)
+    border = border[shapely.intersects(polygons[owner[border]], boxes[border])]
+    cut = shapely.intersection(boxes[border], polygons[owner[border]])
+    good = (shapely.area(cut) > 0) & np.isin(shapely.get_type_id(cut), (3, 6, 7))
+    pieces = np.concatenate([boxes[inside], cut[good]])
+    owners = np.concatenate([owner[inside], owner[border][good]])
+    order = np.argsort(owners, kind="stable")
+    return pieces[order], owners[order]
+
+
+def residential_buildings(buildings: gpd.GeoDataFrame,
+                          landuse: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Buildings tagged residential, and untagged (``building=yes``) ones in residential land.
+
+    Shanghai's OSM buildings are mostly ``building=yes``; the residential land use
+    (小区 outlines) says what they are. Adds a column ``residential_by``.
+    """
+    b = buildings.copy()
+    b["residential_by"] = np.where(b["residential"].astype(bool), "tag", "")
+    if landuse is not None and not landuse.empty:
+        generic = b["building"].isin(["yes", ""]) & ~b["residential"].astype(bool)
+        pts = b.geometry[generic].representative_point()
+        tree = shapely.STRtree(landuse.geometry.to_numpy())
+        hit, _ = tree.query(pts.to_numpy(), predicate="within")
+        idx = pts.index[np.unique(hit)]
+        b.loc[idx, "residential_by"] = "landuse"
+    return b[b["residential_by"] != ""]
+
+
+
+def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, demand_kind: str,
+                 cell_m: float, crs: str, to_local) -> tuple[gpd.GeoDataFrame, str, list[str], dict]:
+    """Units of the demand inside the area (``crs``): frame, weight, notes and counts.
+
+    ``to_local(geoms, crs)`` transforms WGS84 geometries to ``crs``. The counts say how
+    many demand features were given, had no geometry, had no area where one was needed,
+    or lay outside the area: nothing is left out without a count.
+    """
+    counts = {"features": 0 if demand is None else int(len(demand)), "empty": 0,
+              "not_polygonal": 0, "outside": 0}
+    notes: list[str] = []
+    weight = "area"
+    if demand_kind == "area" or demand is None:
+        if demand_kind != "area":
+            raise CoverageError("no demand data given", "未提供需求数据")
+        pieces, owners = grid_cells(np.array([area_local], dtype=object), cell_m)
+        units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
+                                  "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+    else:
+        dem = to_wgs84(demand) if demand.crs is not None else demand.set_crs(settings.WGS84)
+        missing = dem.geometry.is_empty | dem.geometry.isna()
+        counts["empty"] = int(missing.sum())
+        dem = dem[~missing]
+        geoms = to_local(dem.geometry.to_numpy(), settings.WGS84)
+        kinds = set(shapely.get_type_id(geoms)) if len(geoms) else set()
+        if kinds and kinds <= {0, 4}:  # points: one unit each
+            weight = "count"
+            inside = shapely.intersects(area_local, geoms)
+            counts["outside"] = int((~inside).sum())
+            geoms = geoms[inside]
+            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": 0.0,
+                                      "floor_m2": np.nan, "count": 1.0}, geometry=geoms, crs=crs)
+        elif demand_kind == "residential_buildings":
+            polys = shapely.make_valid(geoms)
+            pts = shapely.point_on_surface(polys)
+            inside = shapely.intersects(area_local, pts)
+            counts["outside"] = int((~inside).sum())
+            levels = (dem["levels"].to_numpy(dtype=float) if "levels" in dem
+                      else np.full(len(dem), np.nan))
+            area_m2 = shapely.area(polys)
+            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": area_m2[inside],
+                                      "floor_m2": (area_m2 * levels)[inside], "count": 1.0},
+                                     geometry=polys[inside], crs=crs)
+            known = int(np.isfinite(units["floor_m2"]).sum())
+            notes.append(f"building levels known for {known} of {len(units)} buildings; "
+                         "floor-area share counts those only")
+        else:
+            valid = shapely.make_valid(geoms)
+            areal = np.isin(shapely.get_type_id(valid), (3, 6, 7)) & (shapely.area(valid) > 0)
+            counts["not_polygonal"] = int((~areal).sum())
+            polys = shapely.intersection(valid[areal], area_local)
+            meets = ~shapely.is_empty(polys) & (shapely.area(polys) > 0)
+            counts["outside"] = int((~meets).sum())
+            polys = polys[meets]
+            polys = np.array([p if p.geom_type != "GeometryCollection" else
+                              shapely.union_all([g for g in shapely.get_parts(p)
+                                                 if g.geom_type in ("Polygon", "MultiPolygon")])
+                              for p in polys], dtype=object)
+            if len(polys) > 1 and _overlaps(polys):
+                # overlapping polygons would count twice: merge, one unit per connected part
+                polys = shapely.get_parts(shapely.union_all(polys))
+                notes.append("overlapping demand polygons merged (each area counted once)")
+            pieces, owners = grid_cells(polys, cell_m)
+            units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
+                                      "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+    if units.empty:
+        raise CoverageError("no demand (residential land, buildings or points) inside the area",
+                            "分析范围内没有需求对象 (居住用地、建筑或点)")
+    return units, weight, notes, counts
+
+
+def _overlaps(polys: np.ndarray) -> bool:
+    """True if any two of ``polys`` share area (interiors meet in 2-D), not just a border."""
+    tree = shapely.STRtree(polys)
+    i, j = tree.query(polys, predicate="intersects")
+    pair = i < j
+    if not pair.any():
+        return False
+    return bool(shapely.relate_pattern(polys[i[pair]], polys[j[pair]], "2********").any())
+
+
+def zone_names(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, crs: str) -> np.ndarray:
+    """Name of the zone containing each point ("" outside every zone)."""
+    out = np.full(len(points), "", dtype=object)
+    if zones is None or zones.empty:
+        return out
+    if column not in zones:
+        raise CoverageError(f"zones have no column {column!r}", f"分区图层没有字段 {column!r}")
+    z = to_wgs84(zones).to_crs(crs)
+    tree = shapely.STRtree(z.geometry.to_numpy())
+    p_idx, z_idx = tree.query(points, predicate="within")
+    names = z[column].astype(str).to_numpy()
+    out[p_idx] = names[z_idx]
+    return out
+
+
+__all__ = ["demand_units", "grid_cells", "residential_buildings", "zone_names"]

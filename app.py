@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 import layers
 from geo.errors import ZJError
 from layers import analysis, indicators, search, templatecache, viewstate
-from layers import coverage as cov
+from layers import coverage as cov, coverage_report
 from layers import userlayers
 from layers.coverage_map import add_coverage
 from layers.i18n import LANG_CHOICES, t
@@ -87,18 +87,20 @@ def _coverage_tab(lang: str) -> None:
     src_note = settings.PARAMETER_SOURCES
     with st.expander(t(lang, "cov_params"), expanded=True):
         if check == "green5":
-            p1, p2, p3, p4 = st.columns(4)
+            p1, p2, p3, p4, p5 = st.columns(5)
             params = {"minutes": p1.number_input(t(lang, "cov_minutes"), 1.0, 30.0, settings.GREEN_WALK_MINUTES, 1.0, key="cov_min"),
                       "speed_kmh": p2.number_input(t(lang, "cov_speed"), 1.0, 8.0, settings.WALK_SPEED_KMH, 0.1, key="cov_speed"),
                       "min_area_m2": p3.number_input(t(lang, "cov_min_area"), 0.0, 1e6, settings.GREEN_MIN_AREA_M2, 100.0, key="cov_mina"),
-                      "tolerance_m": p4.number_input(t(lang, "cov_tolerance"), 0.0, 50.0, settings.GREEN_ACCESS_TOLERANCE_M, 1.0, key="cov_tol")}
-            notes = [src_note[k] for k in ("minutes", "speed_kmh", "min_area_m2", "green_target", "access_tolerance_m")]
+                      "tolerance_m": p4.number_input(t(lang, "cov_tolerance"), 0.0, 50.0, settings.GREEN_ACCESS_TOLERANCE_M, 1.0, key="cov_tol"),
+                      "approach_m": p5.number_input(t(lang, "cov_approach"), 0.0, 200.0, settings.SOURCE_APPROACH_M, 5.0, key="cov_appr")}
+            notes = [src_note[k] for k in ("minutes", "speed_kmh", "min_area_m2", "green_target", "access_tolerance_m", "approach_m")]
         elif check == "life15":
-            p1, p2 = st.columns([1, 3])
+            p1, p2, p3 = st.columns([1, 3, 1])
             params = {"distance_m": p1.number_input(t(lang, "cov_distance"), 100.0, 2000.0, settings.LIFE_CIRCLE_DISTANCE_M, 50.0, key="cov_dist"),
                       "categories": tuple(p2.multiselect(t(lang, "cov_categories"), list(gc.LIFE_CATEGORIES), default=list(gc.LIFE_CATEGORIES),
-                                                         key=f"cov_cats_{lang}", format_func=lambda c: osmtags.CATEGORY_LABELS[c][0 if lang == "zh" else 1]))}
-            notes = [src_note[k] for k in ("life_distance_m", "life_target")]
+                                                         key=f"cov_cats_{lang}", format_func=lambda c: osmtags.CATEGORY_LABELS[c][0 if lang == "zh" else 1])),
+                      "approach_m": p3.number_input(t(lang, "cov_approach"), 0.0, 200.0, settings.SOURCE_APPROACH_M, 5.0, key="cov_appr")}
+            notes = [src_note[k] for k in ("life_distance_m", "life_target", "approach_m")]
         else:
             picked = st.multiselect(t(lang, "cov_metro_d"), [400.0, 500.0, 600.0, 800.0, 1000.0],
                                     default=list(settings.METRO_CATCHMENT_M), key="cov_metro_d")
@@ -114,6 +116,8 @@ def _coverage_tab(lang: str) -> None:
         zone_col = st.selectbox(t(lang, "cov_towns_col"), [c for c in zones.columns if c != zones.geometry.name],
                                 key="cov_zone_col") if zones is not None else "name"
     with st.expander(t(lang, "cov_rules")):
+        st.markdown(f"**{t(lang, 'cov_method')}**")
+        st.dataframe(coverage_report.table(coverage_report.method_rows(lang), lang), hide_index=True)
         st.dataframe(osmtags.describe_rules(lang), hide_index=True)
 
     b1, b2 = st.columns(2)
@@ -193,6 +197,9 @@ def _coverage_result(lang: str) -> None:
         st.dataframe(res["zones"], hide_index=True)
     if f["notes"]:
         st.caption(f"{t(lang, 'cov_notes')}: " + "; ".join(_md(n) for n in f["notes"]))
+    with st.expander(t(lang, "cov_inputs")):
+        st.dataframe(coverage_report.table(coverage_report.inputs_rows(f.get("inputs") or {}, lang), lang),
+                     hide_index=True)
     st.caption(_md(res["attribution"]))
     st.toggle(t(lang, "cov_show"), value=True, key="coverage_show")
     d1, d2, d3, d4 = st.columns(4)

@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--min-area", type=float, default=settings.GREEN_MIN_AREA_M2, help="m²")
     c.add_argument("--tolerance", type=float, default=settings.GREEN_ACCESS_TOLERANCE_M,
                    help="a path this close (m) to a green space reaches it")
+    c.add_argument("--approach", type=float, default=settings.SOURCE_APPROACH_M,
+                   help="green5/life15: with no street touching a polygon source, the farthest "
+                        "straight walk in from the nearest street point, m")
     c.add_argument("--distance", type=float, default=settings.LIFE_CIRCLE_DISTANCE_M,
                    help="life15 walking distance, m")
     c.add_argument("--categories", default=",".join(LIFE_CATEGORIES),
@@ -65,9 +68,9 @@ def _parser() -> argparse.ArgumentParser:
 def _params(args) -> dict:
     if args.check == "green5":
         return {"minutes": args.minutes, "speed_kmh": args.speed, "min_area_m2": args.min_area,
-                "tolerance_m": args.tolerance}
+                "tolerance_m": args.tolerance, "approach_m": args.approach}
     if args.check == "life15":
-        return {"distance_m": args.distance,
+        return {"distance_m": args.distance, "approach_m": args.approach,
                 "categories": tuple(c.strip() for c in args.categories.split(",") if c.strip())}
     return {"distances_m": args.metro_distances}
 
@@ -139,6 +142,12 @@ def _print(o: dict) -> None:
         print(f"    {z['zone']}: {_pct(z['share'])} (buffer {_pct(z['share_buffer'])})")
     for n in o["notes"]:
         print(f"  note: {n}")
+    from layers.coverage_report import inputs_rows
+    rows = inputs_rows(o.get("inputs") or {}, "en")
+    if rows:
+        print("  inputs (what was joined, cut or left out):")
+        for row in rows:
+            print(f"    {row['section']}: {row['item']}: {row['value']}")
     print(f"  parameters: {o['parameters']}")
     print(f"  {o['attribution']}; check {o['elapsed_s']:.3f} s, prepare {o['prepare_s']:.2f} s, "
           f"total {o['total_elapsed_s']:.2f} s")

@@ -21,10 +21,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import settings
-from geo.crs import local_tm_crs, to_wgs84
-from geo.errors import CoverageError
 from geo.access import inside_sources, source_access
+from geo.crs import local_tm_crs, to_wgs84
 from geo.demand import demand_units, grid_cells, residential_buildings, zone_names
+from geo.errors import CoverageError
 from geo.network import Seeds, Snap, WalkNetwork
 
 CHECKS = ("green5", "life15", "metro")
@@ -168,9 +168,9 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
                        else np.zeros(len(doors), dtype=bool))
         doors, gates = doors[near], doors[near & ~on_building]
     pieces = net.pieces()
-    inputs = {"network": pieces, "demand": {**demand_counts, "units": int(len(units)),
+    inputs = {"network": pieces, "demand": {**demand_counts, "units": len(units),
                                             "joined_to_smaller_piece": snap.on_fragment},
-              "entrances": int(len(doors)), "entrances_not_building_doors": int(len(gates))}
+              "entrances": len(doors), "entrances_not_building_doors": len(gates)}
     if pieces["pieces"] > 1:
         notes.append(f"walking network: {pieces['pieces']} pieces; places join the largest "
                      f"({100 * pieces['main_length_share']:.1f}% of the length), and "
@@ -222,7 +222,7 @@ class CoverageResult:
             "distance_m": self.distance_m, "weight": self.weight,
             "share_floor": _r(self.share_floor), "share_count": _r(self.share_count),
             "shares": {str(k): _r(v) for k, v in self.shares.items()},
-            "units": int(len(self.units)), "sources": self.n_sources,
+            "units": len(self.units), "sources": self.n_sources,
             "sources_reached_by_network": self.n_reached_sources,
             "parameters": self.parameters, "elapsed_s": round(self.elapsed_s, 4),
             "notes": self.notes, "inputs": self.inputs,
@@ -332,7 +332,7 @@ def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limi
     inside = inside_sources(study.points, sources_local)
     d_net[inside] = 0.0
     d_net[d_net > limit] = np.inf
-    counts = dict(access.counts, units_inside_sources=int(len(inside)))
+    counts = dict(access.counts, units_inside_sources=len(inside))
     is_pt = shapely.get_type_id(sources_local) == 0
     d_line = np.minimum(_line_distance(study, sources_local[~is_pt], limit, tolerance_m),
                         _line_distance(study, sources_local[is_pt], limit))
@@ -353,7 +353,7 @@ def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_li
     share, floor, count = _shares(units, cov, study.weight)
     share_line, _, _ = _shares(units, units["covered_line"].to_numpy(), study.weight)
     covered_km2 = float(units["area_m2"][cov].sum()) / 1e6
-    reached = int(len(np.unique(seeds.source[seeds.offset <= distance_m]))) if len(seeds) else 0
+    reached = len(np.unique(seeds.source[seeds.offset <= distance_m])) if len(seeds) else 0
     return CoverageResult(
         check=check, area=study.name, method="network", distance_m=float(distance_m),
         share=share, share_buffer=share_line, target=target, covered_km2=covered_km2,

@@ -79,7 +79,7 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
     many demand features were given, had no geometry, had no area where one was needed,
     or lay outside the area: nothing is left out without a count.
     """
-    counts = {"features": 0 if demand is None else int(len(demand)), "empty": 0,
+    counts = {"features": 0 if demand is None else len(demand), "empty": 0,
               "not_polygonal": 0, "outside": 0}
     notes: list[str] = []
     weight = "area"

@@ -108,6 +108,10 @@ def rebuild_area(pieces: list[np.ndarray], bbox: tuple[float, float, float, floa
         if far:
             geom = _chord_closed(rings, chains)
             how = HOW_CHORD
+        elif len(chains) == 1:  # one cut ring: its gap closed like a way's
+            closed, how = _ring_closed([np.asarray(chains[0].coords)], frame)
+            geom = closed if not rings else shapely.symmetric_difference(
+                _even_odd(rings, frame) or Polygon(), closed or Polygon())
         else:
             geom = _edge_closed(rings, chains, frame, local, ring_order, outer, parts)
             how = HOW_EDGE

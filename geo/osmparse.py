@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -109,6 +110,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
     dropped: Counter = Counter()
     cut_ways: dict[int, tuple] = {}
     built: set[tuple[str, int]] = set()
+    obj: Any
     for obj in processor:
         tags = obj.tags
         if obj.is_node():
@@ -125,12 +127,12 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
                 continue
             _area_row(obj.orig_id(), kind, tags, geom, False, areas, rows)
     bounds = header_bounds or _data_bounds(walk, points, areas, cut_ways, member_runs)
-    for osm_id, (tags, runs) in cut_ways.items():
+    for osm_id, (way_tags, runs) in cut_ways.items():
         if ("way", osm_id) in built:
             continue
         rebuilt = rebuild_area(runs, bounds, ring_order=True)
-        _add_rebuilt(osm_id, "way", tags, rebuilt.geometry, areas, rows, dropped)
-    for rel_id, (tags, refs) in relations.items():
+        _add_rebuilt(osm_id, "way", way_tags, rebuilt.geometry, areas, rows, dropped)
+    for rel_id, (rel_tags, refs) in relations.items():
         if ("relation", rel_id) in built:
             continue
         pieces, outer = [], []
@@ -142,7 +144,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
             dropped["area_outside_extract"] += 1
             continue
         rebuilt = rebuild_area(pieces, bounds, outer=outer)
-        _add_rebuilt(rel_id, "relation", tags, rebuilt.geometry, areas, rows, dropped)
+        _add_rebuilt(rel_id, "relation", rel_tags, rebuilt.geometry, areas, rows, dropped)
     frames = {"walk": _walk_frame(walk)}
     frames.update(_area_frames(rows, _area_geometries(areas, dropped), dropped))
     for name in ("metro", "facilities"):
@@ -158,6 +160,7 @@ def _area_relations(path: str) -> dict[int, tuple[dict, list[tuple[int, str]]]]:
     """Multipolygon relations the checks use: ``id → (tags, [(way id, role)])``."""
     out = {}
     keys = osmium.filter.KeyFilter(*_WAY_KEYS)
+    rel: Any
     for rel in osmium.FileProcessor(path, osmium.osm.RELATION).with_filter(keys):
         tags = dict(rel.tags)
         if tags.get("type") not in ("multipolygon", "boundary") or not _area_kinds(tags):

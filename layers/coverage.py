@@ -370,6 +370,7 @@ SETTING_KEYS = {
     "speed_kmh": ("cov_speed", _Range(1.0, 8.0)),
     "min_area_m2": ("cov_mina", _Range(0.0, 1e6)),
     "tolerance_m": ("cov_tol", _Range(0.0, 50.0)),
+    "approach_m": ("cov_appr", _Range(0.0, 200.0)),
     "distance_m": ("cov_dist", _Range(100.0, 2000.0)),
     "categories": ("cov_cats_{lang}", coverage.LIFE_CATEGORIES),
     "metro_distances_m": ("cov_metro_d", (400.0, 500.0, 600.0, 800.0, 1000.0)),

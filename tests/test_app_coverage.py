@@ -58,3 +58,20 @@ def test_local_path_that_does_not_exist_is_a_message(app):
     assert not app.exception
     assert any("/no/such/file.osm.pbf" in e.value or "找不到" in e.value for e in app.error), \
         [e.value for e in app.error]
+
+
+def test_the_result_says_what_was_joined_cut_or_left_out(app):
+    _select(app, "cov_check_", "green5")
+    _select(app, "cov_demand_", "area")
+    app.run()
+    next(b for b in app.button if b.key == "cov_run").click().run()
+    assert not app.exception
+    inputs = app.session_state["coverage"]["figures"]["inputs"]
+    assert inputs["osm"]["cut_by_extract_edge"]["green"] > 0
+    assert inputs["network"]["pieces"] > 1 and inputs["sources"]["in_reach"] > 0
+    assert any(e.label == "输入处理: 连接、切断与未计入的数据" for e in app.expander)
+    tables = [df.value for df in app.dataframe]
+    cut = [t for t in tables if "项目" in t and t["项目"].astype(str).str.contains("在边界内重建").any()]
+    assert cut, "the inputs table lists the areas rebuilt inside the extract's edge"
+    # the approach distance is a parameter the planner sets, kept in the result
+    assert app.session_state["coverage"]["figures"]["parameters"]["approach_m"] == 50.0

@@ -49,6 +49,12 @@ def test_green_reach_check_shows_figures_gaps_and_a_new_park(app_url, browser):
         legend = frame.locator(".zj-legend").filter(has_text="覆盖缺口")
         assert legend.count() == 1
         s.screenshot("app_coverage")
+        # what was joined, cut or left out: a table under the figures
+        inputs = s.page.locator('[data-testid="stExpander"]').filter(has_text="输入处理")
+        inputs.get_by_text("输入处理").click()
+        inputs.locator('[data-testid="stDataFrame"]').wait_for(timeout=TIMEOUT_MS)
+        inputs.scroll_into_view_if_needed()
+        s.screenshot("app_coverage_inputs")
 
         # draw a square park in the middle of the view and test it
         draw_square(s, 30)

@@ -15,6 +15,7 @@ import pytest
 from shapely.geometry import box
 
 from geo import coverage
+from geo import osm as osm_mod
 from geo.errors import CoverageError
 from geo.measure import geodesic_area_m2
 from layers import coverage as svc
@@ -162,6 +163,24 @@ def test_command_line_json(osm, check):
     assert out["check"] == check and out["method"] == "network" and out["area"] == "extract"
     assert 0 <= out["share"] <= out["share_buffer"] <= 1
     assert out["elapsed_s"] > 0
+    # what was cut by the extract's edge, dropped, and how the sources were reached
+    inputs = out["inputs"]
+    assert inputs["osm"]["cut_by_extract_edge"]["green"] == 14
+    assert inputs["osm"]["cut_by_extract_edge"]["residential_landuse"] == 13
+    assert set(inputs["osm"]["dropped"]) <= set(osm_mod.DROP_REASONS)
+    assert inputs["network"]["pieces"] == 62 and inputs["demand"]["units"] == out["units"]
+    sources = inputs["sources"]
+    per = sources.values() if check == "life15" else [sources]
+    assert all(s["points"] + s["polygons"] == s["gated"] + s["touching"] + s["approach"]
+               + s["unreachable"] + s["points"] for s in per)
+
+
+def test_command_line_text_lists_the_inputs(osm):
+    p = _cli("--check", "green5", "--area", "extract", "--osm", str(osm), "--demand", "area")
+    assert p.returncode == 0, p.stderr
+    assert "inputs (what was joined, cut or left out):" in p.stdout
+    assert "green spaces and plazas (rebuilt inside the edge): 14" in p.stdout
+    assert "walking network: pieces: 62" in p.stdout
 
 
 def test_command_line_buffer_method_and_gaps_file(osm, tmp_path):

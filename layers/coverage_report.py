@@ -1,0 +1,129 @@
+"""What a coverage check did with its inputs, and its method, as tables for the app and CLI.
+
+A check's result carries ``inputs`` (``geo.coverage.CoverageResult.inputs``): what the OSM
+reader cut or dropped, the network's pieces, the demand left out, and how each kind of
+source was reached (``geo.access``). :func:`inputs_rows` turns it into rows a planner
+reads; :func:`method_rows` lists the access rules with their defaults and sources.
+"""
+from __future__ import annotations
+
+from geo import settings
+from geo.access import COUNT_LABELS
+from geo.osmparse import DROP_REASONS
+
+#: Frame → (zh, en) for the rows on areas cut by the extract's edge.
+_FRAMES = {
+    "walk": ("步行道路 (保留边界内的部分)", "walkable ways (the parts inside kept)"),
+    "green": ("绿地与广场 (在边界内重建)", "green spaces and plazas (rebuilt inside the edge)"),
+    "residential_landuse": ("居住用地 (在边界内重建)", "residential land (rebuilt inside the edge)"),
+    "buildings": ("建筑 (在边界内重建)", "buildings (rebuilt inside the edge)"),
+    "facilities": ("设施 (在边界内重建)", "facilities (rebuilt inside the edge)"),
+    "metro": ("地铁站 (在边界内重建)", "metro stations (rebuilt inside the edge)"),
+}
+_DEMAND = {
+    "empty": ("没有几何的需求要素 (未计入)", "demand features without geometry (left out)"),
+    "not_polygonal": ("没有面积的需求面 (未计入)", "demand polygons without area (left out)"),
+    "outside": ("在分析范围外的需求要素", "demand features outside the area"),
+    "units": ("需求单元", "demand units"),
+    "joined_to_smaller_piece": ("同时连接其所在小片路网的单元", "units also joined to a smaller piece they lie in"),
+}
+_GREEN = {
+    "given": ("绿地与广场 (全部)", "green spaces and plazas (all)"),
+    "not_polygons": ("非面要素 (未计入)", "not polygons (left out)"),
+    "below_min_area": ("小于最小面积", "below the minimum area"),
+    "in_reach": ("在步行范围内", "within reach"),
+}
+_SECTIONS = {
+    "osm_cut": ("被数据边界切断", "cut by the extract's edge"),
+    "osm_dropped": ("无法读取 (整个文件)", "could not be read (whole file)"),
+    "network": ("步行路网", "walking network"),
+    "demand": ("需求", "demand"),
+    "sources": ("来源", "sources"),
+}
+
+
+def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
+    """Rows ``{"section", "item", "value"}`` of a result's ``inputs``, in ``lang``."""
+    i = 0 if lang == "zh" else 1
+    rows: list[dict] = []
+
+    def add(section: str, label: tuple[str, str], value) -> None:
+        rows.append({"section": _SECTIONS[section][i], "item": label[i], "value": str(value)})
+
+    osm = inputs.get("osm") or {}
+    for frame, n in (osm.get("cut_by_extract_edge") or {}).items():
+        if n and frame in _FRAMES:
+            add("osm_cut", _FRAMES[frame], n)
+    for reason, n in (osm.get("dropped") or {}).items():
+        if n:
+            add("osm_dropped", DROP_REASONS.get(reason, (reason, reason)), n)
+    net = inputs.get("network")
+    if net:
+        share = f"{100 * net['main_length_share']:.1f}%"
+        add("network", ("分片数", "pieces"), net["pieces"])
+        add("network", ("最大片 (长度占比)", "largest piece (share of length)"), share)
+        add("network", ("最大片节点 / 全部", "nodes in the largest / all"),
+            f"{net['main_nodes']:,} / {net['nodes']:,}")
+    for key, label in _DEMAND.items():
+        n = (inputs.get("demand") or {}).get(key)
+        if n or key == "units":
+            add("demand", label, n or 0)
+    sources = inputs.get("sources") or {}
+    per_category = all(isinstance(v, dict) for v in sources.values()) and sources
+    groups = sources.items() if per_category else [("", sources)]
+    for name, counts in groups:
+        for key, label in {**_GREEN, **COUNT_LABELS,
+                           "units_inside_sources": ("位于来源内的单元 (0 米)",
+                                                    "units inside a source (0 m)")}.items():
+            n = counts.get(key)
+            if n:
+                text = (f"{name}: " if name else "") + label[i]
+                rows.append({"section": _SECTIONS["sources"][i], "item": text, "value": str(n)})
+    return rows
+
+
+def method_rows(lang: str = "zh") -> list[dict]:
+    """The access rules: ``{"rule", "default", "source"}`` rows in ``lang``."""
+    zh = lang == "zh"
+    s = settings
+    rules = [
+        ("住宅、点状设施、地铁出入口连接到最大连通路网上的最近点, 直线步行到该点; 位于较小路网片 (如校园、公园内部道路) 凸包内的, 也连接该片, 取较短者",
+         ("Homes, point facilities and metro entrances join the nearest point of the largest "
+          "connected network, walking straight to it; a place inside the hull of a smaller piece "
+          "(a campus's or park's own paths) also joins that piece, and the shorter walk counts"),
+         "—", "osmnx keeps the largest component (retain_all=False)"),
+        ("面状来源的边界上 (距离不超过该值) 有出入口或门时, 只能从出入口和穿过边界的道路进入",
+         ("A polygon with an entrance or gate on its outline (within this distance) is entered "
+          "only there and by the paths crossing its outline"),
+         f"{s.ENTRANCE_OUTLINE_M:g} m", s.PARAMETER_SOURCES["entrance_outline_m"]),
+        ("没有出入口的绿地: 道路距边界不超过该值即可进入 (设施为 0 m, 即道路接触)",
+         ("An open green space is reached by any street this close to it (facilities: 0 m, "
+          "the street must touch it)"),
+         f"{s.GREEN_ACCESS_TOLERANCE_M:g} m", s.PARAMETER_SOURCES["access_tolerance_m"]),
+        ("没有道路接触时: 从最近的道路点直线进入, 不超过该距离; 更远则不可达并计数",
+         ("When no street touches it: from the nearest street point, walking straight, up to "
+          "this distance; beyond it the source is unreachable and counted"),
+         f"{s.SOURCE_APPROACH_M:g} m", s.PARAMETER_SOURCES["approach_m"]),
+        ("位于绿地或设施面内的住宅距离为 0", "Homes inside a green space or facility are at 0 m",
+         "0 m", "—"),
+        ("被数据边界切断的面沿边界闭合并在边界内重建, 并计数",
+         "Areas cut by the extract's edge are closed along it and rebuilt inside it, and counted",
+         "—", "geo.osmareas"),
+    ]
+    return [{"rule": zh_text if zh else en_text, "default": default, "source": source}
+            for zh_text, en_text, default, source in rules]
+
+
+_HEADERS = {"section": ("类别", "section"), "item": ("项目", "item"), "value": ("数量", "count"),
+            "rule": ("规则", "rule"), "default": ("默认值", "default"), "source": ("来源", "source")}
+
+
+def table(rows: list[dict], lang: str = "zh"):
+    """``rows`` (of :func:`inputs_rows` or :func:`method_rows`) as a frame with headers in ``lang``."""
+    import pandas as pd
+    i = 0 if lang == "zh" else 1
+    frame = pd.DataFrame(rows)
+    return frame.rename(columns={k: v[i] for k, v in _HEADERS.items()})
+
+
+__all__ = ["inputs_rows", "method_rows", "table"]

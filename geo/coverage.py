@@ -99,7 +99,7 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
             *, name: str = "area", demand_kind: str = "residential_landuse",
             zones: gpd.GeoDataFrame | None = None, zone_column: str = "name",
             reach_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
-            cell_m: float = settings.DEMAND_CELL_M, crs: str | None = None,
+            cell_m: float | None = None, crs: str | None = None,
             entrances: gpd.GeoDataFrame | None = None) -> Study:
     """Prepare an analysis area: clip the network, cut the demand into units, snap them.
 
@@ -111,7 +111,8 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     walk : GeoDataFrame or WalkNetwork
         OSM walkable ways (``geo.osm`` ``walk`` frame) or a ready network.
     demand : GeoDataFrame (WGS84) or None
-        Polygons (cut into ``cell_m`` cells), or points (one unit each). Buildings
+        Polygons (cut into ``cell_m`` cells; default :func:`geo.demand.cell_size`: 25 m,
+        smaller for a small demand), or points (one unit each). Buildings
         (``demand_kind="residential_buildings"``) stay whole: one unit per building,
         with ``floor_m2`` = footprint × ``levels`` when levels are known. ``None`` with
         ``demand_kind="area"``: the whole area is the demand.
@@ -244,6 +245,8 @@ class CoverageResult:
             for parent, grp in u.groupby("parent", sort=True):
                 geom = shapely.coverage_union_all(grp.geometry.to_numpy()) if len(grp) > 1 \
                     else grp.geometry.iloc[0]
+                if not geom.is_valid:  # cells not edge to edge (a planner's cell size)
+                    geom = shapely.union_all(grp.geometry.to_numpy())
                 rows.append((parent, float(grp["area_m2"].sum()),
                              float(np.nanmin(grp["dist_m"])), geom))
             merged = gpd.GeoDataFrame(rows, columns=["parent", "area_m2", "dist_m", "geometry"],
@@ -509,8 +512,7 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
 
 
 def _cell(study: Study) -> float | None:
-    return None if study.weight == "count" or study.demand_kind == "residential_buildings" \
-        else settings.DEMAND_CELL_M
+    return study.inputs.get("demand", {}).get("cell_m")
 
 
 @dataclass

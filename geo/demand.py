@@ -71,11 +71,27 @@ def residential_buildings(buildings: gpd.GeoDataFrame,
 
 
 
+def cell_size(area_m2: float, largest: float = settings.DEMAND_CELL_M,
+              min_cells: int = settings.DEMAND_MIN_CELLS,
+              smallest: float = settings.DEMAND_CELL_MIN_M) -> float:
+    """Grid cell for a demand of ``area_m2``: ``largest``, or smaller so that there are at
+    least ``min_cells`` cells (rounded down to 0.5 m), but not below ``smallest``
+    (:data:`geo.settings.DEMAND_MIN_CELLS`)."""
+    if not np.isfinite(area_m2) or area_m2 <= 0:
+        return largest
+    # a multiple of 0.5 m: grid lines are then exact in binary, and the cells of a gap
+    # join edge to edge (shapely.coverage_union_all)
+    raw = np.floor(2.0 * np.sqrt(area_m2 / min_cells)) / 2.0
+    return float(np.clip(raw, smallest, largest))
+
+
 def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, demand_kind: str,
-                 cell_m: float, crs: str, to_local) -> tuple[gpd.GeoDataFrame, str, list[str], dict]:
+                 cell_m: float | None, crs: str, to_local
+                 ) -> tuple[gpd.GeoDataFrame, str, list[str], dict]:
     """Units of the demand inside the area (``crs``): frame, weight, notes and counts.
 
-    ``to_local(geoms, crs)`` transforms WGS84 geometries to ``crs``. The counts say how
+    ``to_local(geoms, crs)`` transforms WGS84 geometries to ``crs``. ``cell_m`` ``None``:
+    :func:`cell_size` of the demand's area (``counts["cell_m"]`` says which). The counts say how
     many demand features were given, had no geometry, had no area where one was needed,
     or lay outside the area: nothing is left out without a count.
     """
@@ -86,6 +102,7 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
     if demand_kind == "area" or demand is None:
         if demand_kind != "area":
             raise CoverageError("no demand data given", "未提供需求数据")
+        cell_m = cell_m or cell_size(area_local.area)
         pieces, owners = grid_cells(np.array([area_local], dtype=object), cell_m)
         units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
                                   "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
@@ -133,12 +150,15 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
                 # overlapping polygons would count twice: merge, one unit per connected part
                 polys = shapely.get_parts(shapely.union_all(polys))
                 notes.append("overlapping demand polygons merged (each area counted once)")
+            cell_m = cell_m or cell_size(float(shapely.area(polys).sum()) if len(polys) else 0.0)
             pieces, owners = grid_cells(polys, cell_m)
             units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
                                       "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
     if units.empty:
         raise CoverageError("no demand (residential land, buildings or points) inside the area",
                             "分析范围内没有需求对象 (居住用地、建筑或点)")
+    counts["cell_m"] = cell_m if weight == "area" and demand_kind != "residential_buildings" \
+        else None
     return units, weight, notes, counts
 
 
@@ -167,4 +187,4 @@ def zone_names(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, 
     return out
 
 
-__all__ = ["demand_units", "grid_cells", "residential_buildings", "zone_names"]
+__all__ = ["cell_size", "demand_units", "grid_cells", "residential_buildings", "zone_names"]

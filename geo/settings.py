@@ -89,10 +89,17 @@ LIFE_CIRCLE_DISTANCE_M = 1000.0
 LIFE_CIRCLE_TARGET = 1.0
 #: Metro station catchment distances, m: 600 m and 800 m (planning studies, BRIEF.md §5).
 METRO_CATCHMENT_M = (600.0, 800.0)
-#: Size of the grid cells that residential land (or the whole area) is cut into to count
-#: the covered area, m. A cell is covered when its representative point is, so edges of
-#: the covered area are exact to about half a cell (±12.5 m), well below the 300 m reach.
+#: Largest grid cell that residential land (or the whole area) is cut into to count the
+#: covered area, m. A cell is covered when its representative point is, so edges of the
+#: covered area are exact to about half a cell (±12.5 m), well below the 300 m reach.
 DEMAND_CELL_M = 25.0
+#: Smaller cells are used when the demand would have fewer than this many: half a 25 m
+#: cell is a large error on a small area (0.1 km² of housing is 160 cells, each 0.6 % of
+#: it), so the cell shrinks until the demand has this many (project choice: the share is
+#: then exact to about ±0.1 point, and 20,000 cells cost a few tens of milliseconds).
+DEMAND_MIN_CELLS = 20_000
+#: Smallest cell, m: below OSM's position accuracy finer cells add nothing.
+DEMAND_CELL_MIN_M = 2.5
 #: Largest walking distance the analysis accepts, m (a 30-minute walk at 5 km/h); beyond it
 #: a walking "coverage" stops meaning anything and the clipped network grows large.
 MAX_WALK_DISTANCE_M = 2500.0
@@ -109,5 +116,6 @@ PARAMETER_SOURCES = {
     "life_distance_m": "GB 50180-2018: 15-minute life circle 800–1,000 m walking",
     "life_target": "seed 000 §二(四): 15分钟社区生活圈全覆盖",
     "metro_distances_m": "planning studies: metro catchment 600–800 m (BRIEF.md §5)",
-    "cell_m": "project choice: 25 m cells, ±12.5 m at the edge of the covered area",
+    "cell_m": "project choice: 25 m cells (smaller, down to 2.5 m, so that the demand has "
+              "at least 20,000), ± half a cell at the edge of the covered area",
 }

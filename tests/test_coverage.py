@@ -139,7 +139,7 @@ def test_area_demand_counts_the_covered_area_by_cells():
     # a 1 km street along y = 0, park at x = 0; land 0..1000 × 0..50 north of the street
     lines = [LineString([(x, 0), (x + 100, 0)]) for x in range(0, 1000, 100)]
     land = box(0, 0, 1000, 50)
-    s = study(lines, [land], kind="residential_landuse", area=box(-10, -10, 1010, 60))
+    s = study(lines, [land], kind="residential_landuse", area=box(-10, -10, 1010, 60), cell_m=25.0)
     assert s.total_km2 == pytest.approx(0.05, rel=1e-6)
     r = coverage.green_reach(s, wgs([box(-60, -30, 0, 30)]), tolerance_m=0)
     # cell centres (x, y) with x in 12.5.. and y 12.5 or 37.5: covered when x + y <= 300
@@ -152,6 +152,20 @@ def test_area_demand_counts_the_covered_area_by_cells():
     assert gaps.crs.to_epsg() == 4326 and set(gaps["status"]) == {"gap"}
     gap_area = gaps.to_crs(CRS).area.sum() / 1e6
     assert gap_area == pytest.approx(0.05 - expected, rel=1e-6)
+
+
+def test_small_demand_is_cut_finer():
+    lines = [LineString([(x, 0), (x + 100, 0)]) for x in range(0, 1000, 100)]
+    small = study(lines, [box(0, 0, 1000, 50)], kind="residential_landuse",
+                  area=box(-10, -10, 1010, 60))  # 0.05 km²: sqrt(50,000 / 20,000) → 2.5 m (floor)
+    assert small.inputs["demand"]["cell_m"] == 2.5 and len(small.units) >= 400 * 20
+    assert small.units["area_m2"].max() == pytest.approx(6.25) and small.total_km2 == pytest.approx(0.05)
+    large = study(lines, None, kind="area", area=box(0, 0, 4000, 4000))  # 16 km²: 25 m
+    assert large.inputs["demand"]["cell_m"] == 25.0 and large.units["area_m2"].max() == pytest.approx(625)
+    r = coverage.green_reach(small, wgs([box(-60, -30, 0, 30)]), tolerance_m=0)
+    # land 0..1000 × 0..50, covered where x + y <= 300: exactly 300·50 − 50²/2 = 13,750 m²
+    assert r.covered_km2 == pytest.approx(0.01375, rel=0.005)
+    assert r.parameters["cell_m"] == 2.5
 
 
 def test_whole_area_demand_and_zone_table():
@@ -221,7 +235,7 @@ def test_metro_uses_entrances_and_reports_each_distance():
 def test_new_park_scenario_reports_newly_covered_area():
     lines = [LineString([(x, 0), (x + 100, 0)]) for x in range(0, 1000, 100)]
     land = box(0, 0, 1000, 50)
-    s = study(lines, [land], kind="residential_landuse", area=box(-10, -10, 1010, 60))
+    s = study(lines, [land], kind="residential_landuse", area=box(-10, -10, 1010, 60), cell_m=25.0)
     old = wgs([box(-60, -30, 0, 30)])
     new = wgs([box(950, -30, 1000, 10)])
     sc = coverage.green_scenario(s, old, new, tolerance_m=0)

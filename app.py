@@ -160,8 +160,8 @@ def _run_coverage(lang, src, path, area, check, demand, params, own, zones, zone
     n = ss.get("coverage_n", 0) + 1
     ss.coverage_n = n
     ss.coverage = {"id": n, "figures": r.to_dict(), "zones": r.zones, "layers": run.layers(),
-                   "table": {l: cov.figures_table(r, l) for l in ("zh", "en")},
-                   "title": {l: cov.label(cov.CHECK_LABELS, check, l) for l in ("zh", "en")},
+                   "table": {lg: cov.figures_table(r, lg) for lg in ("zh", "en")},
+                   "title": {lg: cov.label(cov.CHECK_LABELS, check, lg) for lg in ("zh", "en")},
                    "scenario": None if sc is None else {"before": sc.before.share, "after": sc.after.share,
                                                         "new_km2": sc.new_km2},
                    "attribution": run.inputs.attribution}

@@ -6,6 +6,9 @@ walking network (:meth:`geo.network.WalkNetwork.snap`).
 """
 from __future__ import annotations
 
+from typing import Any
+
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -95,7 +98,7 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
     many demand features were given, had no geometry, had no area where one was needed,
     or lay outside the area: nothing is left out without a count.
     """
-    counts = {"features": 0 if demand is None else len(demand), "empty": 0,
+    counts: dict[str, Any] = {"features": 0 if demand is None else len(demand), "empty": 0,
               "not_polygonal": 0, "outside": 0}
     notes: list[str] = []
     weight = "area"

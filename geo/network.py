@@ -26,58 +26,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from geo import settings
 from geo.crs import local_tm_crs
 from geo.errors import CoverageError
-
-
-@dataclass
-class Seeds:
-    """Where sources touch the network: intervals ``[a, b]`` of edges, with an offset.
-
-    A point source at distance ``offset`` from its nearest edge point ``t`` is the
-    interval ``[t, t]`` with that offset; a polygon crossed by an edge from ``a`` to
-    ``b`` metres (from the edge's first node) is ``[a, b]`` with offset 0.
-    """
-
-    edge: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
-    offset: np.ndarray
-    source: np.ndarray  # index of the source feature each seed belongs to
-
-    @classmethod
-    def empty(cls) -> "Seeds":
-        z = np.zeros(0)
-        return cls(np.zeros(0, dtype=np.int64), z, z, z, np.zeros(0, dtype=np.int64))
-
-    def __len__(self) -> int:
-        return len(self.edge)
-
-    def concat(self, other: "Seeds", source_shift: int = 0) -> "Seeds":
-        """Both sets of seeds; ``other``'s source indices shifted by ``source_shift``."""
-        return Seeds(np.concatenate([self.edge, other.edge]), np.concatenate([self.a, other.a]),
-                     np.concatenate([self.b, other.b]),
-                     np.concatenate([self.offset, other.offset]),
-                     np.concatenate([self.source, other.source + source_shift]))
-
-
-@dataclass
-class Snap:
-    """Points joined to the network: edge index, position along it (m from ``u``), straight
-    distance, and the point each join belongs to (``owner``).
-
-    Every point has one join to the main piece of the network; a point inside the outline
-    of a smaller piece has a second one to that piece (:meth:`WalkNetwork.snap`).
-    """
-
-    edge: np.ndarray
-    t: np.ndarray
-    dist: np.ndarray
-    owner: np.ndarray
-    n: int
-
-    @property
-    def on_fragment(self) -> int:
-        """How many points are also joined to a smaller piece they lie in."""
-        return int(len(self.edge) - self.n)
+from geo.seeds import Seeds, Snap
 
 
 @dataclass
@@ -439,29 +388,6 @@ class WalkNetwork:
                 np.minimum.at(along, point_i, direct)
         return along
 
-    def reached_edges(self, node_dist: np.ndarray, limit: float, seeds: Seeds | None = None
-                      ) -> gpd.GeoDataFrame:
-        """The stretches of street within ``limit`` of a source, as lines (network CRS)."""
-        du, dv = node_dist[self.u], node_dist[self.v]
-        reach_u = np.clip(limit - du, 0, None)  # metres reachable from u's end
-        reach_v = np.clip(limit - dv, 0, None)
-        full = reach_u + reach_v >= self.length
-        pieces: list = list(self.geometry[full & (np.isfinite(du) | np.isfinite(dv))])
-        from shapely.ops import substring  # per-geometry; only partial edges go through it
-        for i in np.flatnonzero(~full & ((reach_u > 0) | (reach_v > 0))):
-            if reach_u[i] > 0:
-                pieces.append(substring(self.geometry[i], 0, reach_u[i]))
-            if reach_v[i] > 0:
-                pieces.append(substring(self.geometry[i], self.length[i] - reach_v[i],
-                                        self.length[i]))
-        if seeds is not None:
-            for e, a, b, off in zip(seeds.edge, seeds.a, seeds.b, seeds.offset):
-                if off < limit and not full[e]:
-                    r = limit - off
-                    pieces.append(substring(self.geometry[e], max(0.0, a - r),
-                                            min(self.length[e], b + r)))
-        return gpd.GeoDataFrame(geometry=pieces, crs=self.crs)
-
 
 #: First search radius when placing points on their nearest street, m: most homes and
 #: shops lie within it, and a bounded search is several times faster; the rest are
@@ -500,3 +426,6 @@ def _project(xy: np.ndarray, src, dst) -> np.ndarray:
         tr = _TRANSFORMERS[key] = Transformer.from_crs(src, dst, always_xy=True)
     x, y = tr.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
+
+
+__all__ = ["ACCESS_QUAD_SEGS", "SNAP_SEARCH_M", "Seeds", "Snap", "WalkNetwork", "access_areas"]

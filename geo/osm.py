@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import geopandas as gpd
 import osmium
@@ -90,7 +90,7 @@ class OSMExtract:
             gdf = getattr(self, name)
             keep = shapely.intersects(area, gdf.geometry.to_numpy())
             out[name] = gdf[keep].reset_index(drop=True)
-        return OSMExtract(source=self.source, bbox=tuple(bbox), dropped=dict(self.dropped), **out)
+        return OSMExtract(source=self.source, bbox=_box4(bbox), dropped=dict(self.dropped), **out)
 
 
 # --- Public entry points ----------------------------------------------------------------------
@@ -183,12 +183,13 @@ def _scan_bounds(path: Path, cache: Path | None) -> tuple[float, float, float, f
     key_file = None if cache is None else cache / f"bounds-{osmcache.file_key(path, None)}.json"
     if key_file is not None:
         try:
-            return tuple(float(v) for v in json.loads(key_file.read_text())["bounds"])
+            return _box4(json.loads(key_file.read_text())["bounds"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
     lon0 = lat0 = math.inf
     lon1 = lat1 = -math.inf
     try:
+        node: Any
         for node in osmium.FileProcessor(str(path), osmium.osm.NODE):
             loc = node.location
             if loc.valid():
@@ -257,7 +258,7 @@ def _parse(path: Path) -> OSMExtract:
         raise OSMError(f"{path.name} holds no OSM data the coverage checks use "
                        "(no walkable ways, green spaces, buildings, stations or facilities)",
                        f"{path.name} 不含覆盖分析所需的 OSM 数据 (步行路网、绿地、建筑、站点或设施)")
-    return OSMExtract(source=str(path), bbox=tuple(float(v) for v in bounds), dropped=dropped,
+    return OSMExtract(source=str(path), bbox=_box4(bounds), dropped=dropped,
                       **frames)
 
 
@@ -291,7 +292,13 @@ def _check_bbox(bbox) -> tuple[float, float, float, float]:
     if not ok:
         raise OSMError(f"not a WGS84 box (lon_min, lat_min, lon_max, lat_max): {bbox!r}",
                        f"不是有效的经纬度范围 (最小经度, 最小纬度, 最大经度, 最大纬度): {bbox!r}")
-    return values
+    return _box4(values)
+
+
+def _box4(values) -> tuple[float, float, float, float]:
+    """``(lon_min, lat_min, lon_max, lat_max)`` as four floats (raises on another length)."""
+    lon0, lat0, lon1, lat1 = (float(v) for v in values)
+    return lon0, lat0, lon1, lat1
 
 
 def _download_shanghai(directory, progress) -> Path:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from shapely.geometry import LineString, Point, box, mapping
+from shapely.geometry import LineString, box, mapping
 
 import layers
 from geo.errors import GeometryError

@@ -6,7 +6,6 @@ the file; the whole hostile corpus goes through it here.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +16,7 @@ from shapely.geometry import LineString, Point
 
 import layers
 from layers import coverage as cov
-from layers import importer, userlayers
+from layers import importer
 from layers.userlayers import import_upload, overlay, overlay_summary, unique_name
 from tests.corpus_gen import CASES, VALID_FC
 from tests.test_hostile_corpus import _CJK, _manifest_cases

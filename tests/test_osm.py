@@ -5,7 +5,7 @@ OSM XML file checks exact rules end to end. Caches go to tmp_path only.
 """
 from __future__ import annotations
 
-import pickle
+import zipfile
 import time
 from pathlib import Path
 
@@ -185,7 +185,7 @@ def test_cache_hit_is_equal_and_faster(helsinki, tmp_path):
     assert (t2 - t1) < (t1 - t0)
     for name in osm.FRAME_COLUMNS:
         assert_geodataframe_equal(getattr(cold, name), getattr(hot, name))
-    assert list(tmp_path.glob("osm-full-*.pickle"))
+    assert list(tmp_path.glob("osm-full-*.osm.zip"))
     uncached = osm.load_osm(helsinki, cache_dir=tmp_path / "none", use_cache=False)
     assert not (tmp_path / "none").exists()
     assert uncached.counts() == cold.counts()
@@ -194,20 +194,37 @@ def test_cache_hit_is_equal_and_faster(helsinki, tmp_path):
 def test_default_cache_dir_from_environment(helsinki, tmp_path, monkeypatch):
     monkeypatch.setenv("ZJ_CACHE_DIR", str(tmp_path / "env"))
     osm.load_osm(helsinki, (24.94, 60.165, 24.95, 60.175))
-    assert list((tmp_path / "env").glob("osm-clip-*.pickle"))
+    assert list((tmp_path / "env").glob("osm-clip-*.osm.zip"))
 
 
 def test_corrupt_cache_is_ignored_and_rewritten(helsinki, full, tmp_path):
     bbox = (24.94, 60.165, 24.95, 60.175)
     osm.load_osm(helsinki, bbox, cache_dir=tmp_path)
-    files = list(tmp_path.glob("osm-*.pickle"))
+    files = list(tmp_path.glob("osm-*.osm.zip"))
     assert len(files) == 2  # the whole file's parse and the clip
     for f in files:
         f.write_bytes(b"not a pickle")
     again = osm.load_osm(helsinki, bbox, cache_dir=tmp_path)
     assert again.counts() == full.clip(bbox).counts()
-    clip_file = next(tmp_path.glob("osm-clip-*.pickle"))
-    assert isinstance(pickle.loads(clip_file.read_bytes()), osm.OSMExtract)
+    clip_file = next(tmp_path.glob("osm-clip-*.osm.zip"))
+    with zipfile.ZipFile(clip_file) as zf:  # data only: JSON and GeoParquet, no pickle
+        assert sorted(zf.namelist()) == sorted(["meta.json", *(f"{n}.parquet" for n in osm.FRAME_COLUMNS)])
+
+
+def test_cache_holds_data_only_and_round_trips_every_frame(helsinki, full, tmp_path):
+    osm.load_osm(helsinki, cache_dir=tmp_path)
+    hot = osm.load_osm(helsinki, cache_dir=tmp_path)
+    for name in osm.FRAME_COLUMNS:
+        assert_geodataframe_equal(getattr(full, name), getattr(hot, name))
+    assert hot.dropped == full.dropped and hot.bbox == full.bbox
+    assert isinstance(hot.walk["nodes"].iloc[0], list)
+    # a pickle put in the cache's place is never unpickled: it is ignored and rewritten
+    import pickle
+    file = next(tmp_path.glob("osm-full-*.osm.zip"))
+    file.write_bytes(pickle.dumps(full))
+    again = osm.load_osm(helsinki, cache_dir=tmp_path)
+    assert again.counts() == full.counts()
+    assert zipfile.is_zipfile(file)
 
 
 # --- Errors -----------------------------------------------------------------------------------------

@@ -133,11 +133,13 @@ def _approach(net: WalkNetwork, polys: np.ndarray, approach_m: float) -> Seeds:
     return Seeds(edge.astype(np.int64), t, t.copy(), dist, which.astype(np.int64))
 
 
-def inside_sources(points: np.ndarray, sources: np.ndarray) -> np.ndarray:
-    """Indices of ``points`` lying inside (or on) any polygon of ``sources``."""
+def inside_sources(points: np.ndarray | shapely.STRtree, sources: np.ndarray) -> np.ndarray:
+    """Indices of ``points`` (or of the points of a ready index) inside or on any polygon of
+    ``sources``."""
     sources = np.asarray(sources, dtype=object)
     polys = sources[shapely.get_type_id(sources) != 0] if len(sources) else sources
-    if len(polys) == 0 or len(points) == 0:
+    tree = points if isinstance(points, shapely.STRtree) else shapely.STRtree(points)
+    if len(polys) == 0 or len(tree) == 0:
         return np.zeros(0, dtype=np.int64)
-    _, point = shapely.STRtree(points).query(polys, predicate="covers")  # (polygon, point)
+    _, point = tree.query(polys, predicate="covers")  # (polygon, point)
     return np.unique(point)

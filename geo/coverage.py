@@ -165,7 +165,8 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     doors = gates = np.array([], dtype=object)
     if entrances is not None and not entrances.empty:
         doors = net.to_local(entrances.geometry.to_numpy(), entrances.crs or settings.WGS84)
-        near = shapely.intersects(shapely.buffer(grown, 100.0), doors)
+        shapely.prepare(grown)
+        near = shapely.dwithin(grown, doors, 100.0)
         on_building = (entrances["on_building"].to_numpy(dtype=bool) if "on_building" in entrances
                        else np.zeros(len(doors), dtype=bool))
         doors, gates = doors[near], doors[near & ~on_building]
@@ -227,7 +228,7 @@ def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limi
     seeds = access.seeds
     node_d = net.node_distances(seeds, limit=limit)
     d_net = net.distances_at(node_d, study.snap, seeds)
-    inside = inside_sources(study.points, sources_local)
+    inside = inside_sources(study.point_tree, sources_local)
     d_net[inside] = 0.0
     d_net[d_net > limit] = np.inf
     counts = dict(access.counts, units_inside_sources=len(inside))

@@ -89,8 +89,10 @@ class WalkNetwork:
         counts = np.bincount(self.node_piece)
         self.main_piece = int(np.argmax(counts))
         self._main_edges = np.flatnonzero(self.edge_piece == self.main_piece)
-        self._main_tree = shapely.STRtree(self.geometry[self._main_edges])
-        self._hulls: tuple | None = None
+        # one piece (a clean network): the main piece's index is the whole network's
+        self._main_tree = (self.tree if len(self._main_edges) == len(self.u)
+                           else shapely.STRtree(self.geometry[self._main_edges]))
+        self._hulls = None
 
     # -- construction --------------------------------------------------------------------
     @property

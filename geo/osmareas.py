@@ -9,15 +9,17 @@ inside the box is known exactly, though, except where the outline leaves the box
 nodes with a location, of one closed way or of every member way of a multipolygon
 relation) and returns its part inside the box:
 
-1. the pieces are joined where they share end points; closed rings stay as they are;
-2. each open piece is extended from its end to the nearest point of the box edge
-   (where the outline left the box is unknown; the nearest point is the best guess,
-   wrong by at most the length of the missing segment);
-3. the box is split by these lines. The parts alternate, inside and outside, across
-   every line: two colourings are possible, one the complement of the other. The one
-   kept overlaps the outline's own shape more (the known nodes joined in ring order,
-   straight across the gaps); when that shape is flat, the smaller one (an area that
-   the box edge cuts usually lies mostly outside the box).
+1. one closed way (or a relation whose pieces join into one open chain): each gap is
+   closed along the box edge. Each end goes straight to a box edge, not along the
+   known outline, and the two meet along the edge; of these closures the one adding
+   the least area is kept (an area cut by the box edge usually just pokes out of it).
+   Exact for an outline crossing one edge square-on; a slanted crossing is guessed at
+   the edge point nearest the last node inside, wrong by a sliver.
+2. a relation cut into several open chains: each chain is extended to the nearest
+   point of the box edge and the box is split by these lines; the parts alternate,
+   inside and outside, so two colourings are possible. The smaller is kept, unless
+   the relation's complete outer rings (or its chains closed straight) lie clearly in
+   the larger.
 
 Where the gap ends lie far from the box edge (an extract cut along a polygon, not a
 box), the pieces are closed by straight lines instead, and the result says so.
@@ -36,7 +38,8 @@ from shapely.ops import substring
 #: along the box (a polygon extract): the pieces are then closed by straight lines. An
 #: OSM segment rarely spans more (the node beyond the edge is the next one).
 EDGE_SNAP_MAX_M = 250.0
-#: The outline's own shape decides between the two colourings only when its area is at
+#: (Relations cut into several chains.) The outline's own shape decides between the two
+#: colourings only when its area is at
 #: least this share of the smaller one, and then only when it lies at least three times
 #: as much in the larger: a nearly straight piece says nothing of which side is inside.
 EVIDENCE_MIN_SHARE = 0.5
@@ -113,7 +116,7 @@ def rebuild_area(pieces: list[np.ndarray], bbox: tuple[float, float, float, floa
             geom = closed if not rings else shapely.symmetric_difference(
                 _even_odd(rings, frame) or Polygon(), closed or Polygon())
         else:
-            geom = _edge_closed(rings, chains, frame, local, ring_order, outer, parts)
+            geom = _edge_closed(rings, chains, frame, local, outer)
             how = HOW_EDGE
     if geom is None or geom.is_empty or geom.area <= 0:
         if rings:
@@ -206,7 +209,7 @@ def _edge_link(exit_xy: np.ndarray, entry_xy: np.ndarray, frame: Polygon,
 
 
 def _edge_closed(rings: list, chains: list, frame: Polygon, local: list[np.ndarray],
-                 ring_order: bool, outer: list[bool] | None, parts: list) -> BaseGeometry | None:
+                 outer: list[bool] | None) -> BaseGeometry | None:
     """Chains extended to the box edge, the box split by all lines, one colouring kept."""
     exterior = frame.exterior
     coloured = _even_odd(rings, frame)
@@ -222,7 +225,7 @@ def _edge_closed(rings: list, chains: list, frame: Polygon, local: list[np.ndarr
     coloured = shapely.intersection(shapely.make_valid(coloured), frame)
     other = shapely.difference(frame, coloured)
     smaller, larger = sorted((coloured, other), key=lambda g: g.area)
-    evidence = _evidence(rings, chains, local, ring_order, outer, parts)
+    evidence = _evidence(rings, chains, local, outer)
     if evidence is not None and evidence.area >= EVIDENCE_MIN_SHARE * smaller.area:
         mine = shapely.intersection(smaller, evidence).area
         theirs = shapely.intersection(larger, evidence).area
@@ -245,20 +248,15 @@ def _left_side(line: np.ndarray, exterior) -> BaseGeometry:
     return polygonal(shapely.make_valid(Polygon(ring))) or Polygon()
 
 
-def _evidence(rings: list, chains: list, local: list[np.ndarray], ring_order: bool,
-              outer: list[bool] | None, parts: list) -> BaseGeometry | None:
-    """What the known outline says of its inside: complete outer rings, else the nodes
-    joined straight across the gaps (in ring order for one way)."""
+def _evidence(rings: list, chains: list, local: list[np.ndarray],
+              outer: list[bool] | None) -> BaseGeometry | None:
+    """What the known outline says of its inside: complete outer rings, else each chain
+    closed by a straight line."""
     if outer is not None and rings:
         # complete rings of outer members are known to be inside
         outers = [r for r in rings if _is_outer(r, local, outer)]
         if outers:
             return shapely.union_all([Polygon(r) for r in outers])
-    if ring_order:
-        xy = np.vstack(local)
-        if len(xy) >= 3:
-            return polygonal(shapely.make_valid(Polygon(np.vstack([xy, xy[:1]]))))
-        return None
     return _chord_closed([], chains)
 
 

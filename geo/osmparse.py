@@ -91,7 +91,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
     class _Members:  # member ways without a wanted key (most are untagged) pass here
         def way(self, w):
             if w.id in members:
-                member_runs[w.id] = [np.column_stack(r[1:]) for r in _located_runs(w.nodes)]
+                member_runs[w.id] = _run_arrays(_located_runs(w.nodes))
 
     processor = (osmium.FileProcessor(path)
                  .with_locations()
@@ -177,7 +177,7 @@ def _way(obj, tags, walk: dict, members: set, member_runs: dict, cut_ways: dict,
     runs = None
     if obj.id in members:
         runs = _located_runs(refs)
-        member_runs[obj.id] = [np.column_stack(r[1:]) for r in runs]
+        member_runs[obj.id] = _run_arrays(runs)
     if osmtags.is_walkable(tags):
         runs = runs if runs is not None else _located_runs(refs)
         cut = len(runs) != 1 or len(runs[0][0]) != len(refs)
@@ -198,7 +198,7 @@ def _way(obj, tags, walk: dict, members: set, member_runs: dict, cut_ways: dict,
     if all(r.location.valid() for r in refs):
         return  # osmium builds it
     runs = runs if runs is not None else _located_runs(refs)
-    cut_ways[obj.id] = (dict(tags), [np.column_stack(r[1:]) for r in runs])
+    cut_ways[obj.id] = (dict(tags), _run_arrays(runs))
 
 
 def _located_runs(refs) -> list[tuple[list, list, list]]:
@@ -221,6 +221,11 @@ def _located_runs(refs) -> list[tuple[list, list, list]]:
     if len(ids) >= 2:
         runs.append((ids, xs, ys))
     return runs
+
+
+def _run_arrays(runs: list[tuple[list, list, list]]) -> list[np.ndarray]:
+    """The runs of :func:`_located_runs` as (n, 2) lon/lat arrays."""
+    return [np.column_stack([xs, ys]) for _, xs, ys in runs]
 
 
 def _node(obj, tags, points: dict) -> None:

@@ -48,7 +48,7 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
     rows: list[dict] = []
 
     def add(section: str, label: tuple[str, str], value) -> None:
-        rows.append({"section": _SECTIONS[section][i], "item": label[i], "value": str(value)})
+        rows.append({"section": _SECTIONS[section][i], "item": label[i], "value": _count(value)})
 
     osm = inputs.get("osm") or {}
     for frame, n in (osm.get("cut_by_extract_edge") or {}).items():
@@ -78,8 +78,13 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
             n = counts.get(key)
             if n:
                 text = (f"{name}: " if name else "") + label[i]
-                rows.append({"section": _SECTIONS["sources"][i], "item": text, "value": str(n)})
+                rows.append({"section": _SECTIONS["sources"][i], "item": text, "value": _count(n)})
     return rows
+
+
+def _count(value) -> str:
+    """A count with thousands separators; other values as they are."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
 def method_rows(lang: str = "zh") -> list[dict]:

@@ -1,8 +1,8 @@
 """张江科学城规划图 / Zhangjiang Science City planning map — the Streamlit UI.
 
-UI only. The map comes from layers.webmap, search from layers.search, drawing figures
-from layers.analysis, the shareable view from layers.viewstate, the indicator tables
-from layers.indicators and the interface text from layers.i18n.
+UI only. The map comes from layers.webmap, search from layers.catalogue.search, drawing figures
+from layers.analysis, the shareable view from layers.webmap.viewstate, the indicator tables
+from layers.catalogue.indicators and the interface text from layers.text.ui.
 Run: .venv/bin/streamlit run app.py
 """
 from __future__ import annotations
@@ -15,14 +15,19 @@ from streamlit_folium import st_folium
 
 import layers
 from geo.errors import ZJError
-from layers import analysis, indicators, search, templatecache, viewstate
-from layers import coverage as cov, coverage_report
-from layers import userlayers
-from layers.coverage_map import add_coverage
-from layers.i18n import LANG_CHOICES, t
-from layers.drawings import add_drawings, is_planner_drawing
-from layers.summary import catalogue_summary, catalogue_table
-from layers.webmap import available_basemaps, build_map_report, drawings_to_wgs84, layer_bounds
+from layers.analysis import drawn as analysis
+from layers.catalogue import indicators
+from layers.catalogue import search
+from layers.webmap import templatecache
+from layers.webmap import viewstate
+from layers.coverage import services as cov
+from layers.coverage import report as coverage_report
+from layers.io import userlayers
+from layers.coverage.mapping import add_coverage
+from layers.text import LANG_CHOICES, t
+from layers.webmap.drawings import add_drawings, is_planner_drawing
+from layers.catalogue.summary import catalogue_summary, catalogue_table
+from layers.webmap.core import available_basemaps, build_map_report, drawings_to_wgs84, layer_bounds
 
 templatecache.install()
 st.set_page_config(page_title="张江科学城规划图 / Zhangjiang Science City", layout="wide")
@@ -216,7 +221,7 @@ def _coverage_result(lang: str) -> None:
 
 def _print_panel(lang: str) -> None:
     """A print button: preset, paper, format and title → a PDF or PNG to download."""
-    from layers import printmap
+    from layers.printing import core as printmap
     presets = [p for p in printmap.PRESETS if p != "coverage" or ss.get("coverage")]
     c1, c2, c3 = st.columns([3, 1, 1])
     preset = c1.selectbox(t(lang, "print_preset"), presets, key=f"print_preset_{lang}",
@@ -263,7 +268,8 @@ def _drawings_frame():
 
 def _export_panel(lang: str, selected: list[str], state) -> None:
     """Layer files (catalogue layers, drawings, coverage results) and the standalone HTML map."""
-    from layers import export, standalone
+    from layers.io import export
+    from layers.webmap import standalone
     extras = ([("drawings", t(lang, "exp_drawings"))] if ss.drawings else []) + \
         ([("coverage", t(lang, "exp_coverage"))] if ss.get("coverage") else [])
     extras += [(f"imported:{n}", f"⬆ {n}") for n in ss.imported]
@@ -448,7 +454,7 @@ def _import_pending(lang: str) -> None:
 
 def _project_panel(lang: str) -> None:
     """Save the planner's work as a project file; open one (its layers join the current work)."""
-    from layers import project
+    from layers.io import project
     prj = project.Project(
         name=t(lang, "app_title"), layers=dict(ss.imported), drawings=list(ss.drawings),
         coverage={"settings": cov.settings_from_state(ss, lang),

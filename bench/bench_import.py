@@ -25,7 +25,8 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from layers import project, userlayers  # noqa: E402
+from layers.io import project  # noqa: E402
+from layers.io import userlayers
 
 
 def parcels(n: int) -> gpd.GeoDataFrame:
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
               f"ratio {t_app / t_base:.1f}x")
 
         import folium
-        from layers.userlayers import MAX_MAP_FEATURES, add_user_layers
+        from layers.io.userlayers import MAX_MAP_FEATURES, add_user_layers
 
         def render():
             m = folium.Map()

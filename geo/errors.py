@@ -94,3 +94,23 @@ class ImportGeometryError(GeometryError):
 
 class ProjectFileError(ZJError):
     """A project file cannot be saved or opened."""
+
+
+class MapOptionError(ZJError, ValueError):
+    """A map option (zoom, opacity) is out of range."""
+
+
+class OfflineAssetError(ZJError):
+    """A web asset the map needs is not available from the installed packages."""
+
+
+class BasemapKeyError(ZJError):
+    """A basemap needs a key that is not configured (or is malformed)."""
+
+
+class UnknownBasemapError(ZJError, ValueError):
+    """No basemap with this id."""
+
+
+class ExportWarning(UserWarning):
+    """Something about an export the planner should know (it was still written)."""

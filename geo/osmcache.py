@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
-from geo import osmtags
+from geo import osmtags, settings
 
 if TYPE_CHECKING:
     from geo.osm import OSMExtract
@@ -34,10 +34,7 @@ MAX_CACHED_CLIPS = 24
 
 def cache_dir(given: Path | str | None) -> Path:
     """``given``, else env ``ZJ_CACHE_DIR``, else ``~/.cache/zhangjiang/osm``."""
-    if given is not None:
-        return Path(given)
-    env = os.environ.get("ZJ_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "zhangjiang" / "osm"
+    return Path(given) if given is not None else settings.cache_dir()
 
 
 def file_key(path: Path, bbox: tuple | None) -> str:

@@ -3,8 +3,8 @@
 >>> import layers
 >>> gdf = layers.load("science_city_2021")   # GeoDataFrame, EPSG:4326, validated
 """
-from layers.catalogue import LAYERS
-from layers.loading import clear_cache, get_spec, layer_ids, load
-from layers.spec import GROUPS, LayerSpec
+from layers.catalogue.entries import LAYERS
+from layers.catalogue.loading import clear_cache, get_spec, layer_ids, load
+from layers.catalogue.spec import GROUPS, LayerSpec
 
 __all__ = ["LAYERS", "GROUPS", "LayerSpec", "load", "get_spec", "layer_ids", "clear_cache"]

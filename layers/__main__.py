@@ -1,11 +1,11 @@
-"""Command line: ``python -m layers list [--json]``, ``validate``, ``export``, ``map`` and ``import``."""
+"""Command line: ``python -m layers list [--json]``, ``validate``, ``export``, ``map``, ``import`` and ``coverage``."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 
-from layers.summary import catalogue_summary
+from layers.catalogue.summary import catalogue_summary
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -46,12 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     p_list.set_defaults(func=_cmd_list)
     p_val = sub.add_parser("validate", help="check every layer; exit 1 on any problem")
     p_val.set_defaults(func=_cmd_validate)
-    from layers.export import register_cli as register_export
-    from layers.printmap import register_cli as register_map_cli  # matplotlib: load only here
-    from layers.importer import register_cli as register_import
+    from layers.io.export import register_cli as register_export
+    from layers.printing.core import register_cli as register_map_cli  # matplotlib: load only here
+    from layers.io.importer import register_cli as register_import
+    from layers.coverage.cli import register_cli as register_coverage
     register_export(sub)
     register_map_cli(sub)
     register_import(sub)
+    register_coverage(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,7 +1,7 @@
 """A generated corpus of hostile import files for ``tests/test_hostile_corpus.py``.
 
 Each :class:`Case` knows how to write its file into a folder (at test time, into
-pytest's tmp dir: nothing large is committed) and what :func:`layers.importer.read_layer`
+pytest's tmp dir: nothing large is committed) and what :func:`layers.io.importer.read_layer`
 must raise: the error class, its ``kind`` and a substring of the message.
 """
 from __future__ import annotations

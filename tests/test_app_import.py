@@ -18,8 +18,8 @@ from pyproj import Geod
 from streamlit.testing.v1 import AppTest
 
 import layers
-from layers import coverage as cov
-from layers import project
+from layers.coverage import services as cov
+from layers.io import project
 from tests.conftest import ROOT
 from tests.corpus_gen import CASES
 from tests.test_hostile_corpus import _manifest_cases
@@ -165,7 +165,7 @@ def test_swapped_csv_fixed_with_the_offered_swap(app):
 def test_imported_layer_as_a_coverage_input_and_against_the_gaps(app):
     """The offline test extract is Helsinki; a layer there is put into the session as an import
     would (imports are limited to Shanghai) and used as the green-space input."""
-    from layers.coverage import area_geometry
+    from layers.coverage.services import area_geometry
     from geo.osm import resolve_osm
     ext = area_geometry("extract", resolve_osm("test"))[1]
     c = ext.centroid

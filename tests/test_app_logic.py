@@ -7,7 +7,9 @@ from shapely.geometry import LineString, box, mapping
 import layers
 from geo.errors import GeometryError
 from geo.measure import geodesic_distance_m
-from layers import analysis, search, viewstate
+from layers.analysis import drawn as analysis
+from layers.catalogue import search
+from layers.webmap import viewstate
 
 
 # --- search -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import layers
-from layers.webmap import draw_order
+from layers.webmap.core import draw_order
 from browser_support import (  # noqa: F401  (app_url and browser are fixtures)
     FOLIUM_IFRAME, SHOTS, TIMEOUT_MS, Session, app_url, browser, skip_without_chromium)
 from browser_support import expected_default as _expected_default

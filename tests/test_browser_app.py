@@ -24,9 +24,9 @@ from browser_support import (  # noqa: F401  (app_url and browser are fixtures)
     map_js, open_app, query, run_app, shape_count, skip_without_chromium, wait_for_shape_count,
     wait_for_shapes)
 from geo.chinacoords import wgs84_to_gcj02
-from layers.i18n import t
-from layers.webassets import DRAW_LOCALE_ZH
-from layers.webmap import available_basemaps, draw_order
+from layers.text import t
+from layers.webmap.assets import DRAW_LOCALE_ZH
+from layers.webmap.core import available_basemaps, draw_order
 
 pytestmark = skip_without_chromium
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect

@@ -7,7 +7,7 @@ import re
 import pytest
 from shapely.geometry import box
 
-from layers import analysis
+from layers.analysis import drawn as analysis
 from tests.browser_support import CHROMIUM, Session, app_url, browser, draw_square, open_app  # noqa: F401
 
 pytestmark = pytest.mark.skipif(

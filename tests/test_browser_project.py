@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from layers import project
+from layers.io import project
 from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
     CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, map_js, open_app, wait_for_map_with,
 )

@@ -1,4 +1,4 @@
-"""The standalone HTML map (layers.standalone) in headless Chromium with no internet.
+"""The standalone HTML map (layers.webmap.standalone) in headless Chromium with no internet.
 
 The file is served from a temporary folder over a localhost ``http.server`` (the test
 Session lets only localhost through; ``file://`` would count as blocked) and opened in
@@ -22,8 +22,8 @@ from shapely.geometry import Point
 import layers
 from browser_support import (  # noqa: F401  (browser is a fixture)
     SHAPES, TIMEOUT_MS, Session, browser, expected_default, skip_without_chromium)
-from layers.coverage_map import add_coverage
-from layers.standalone import external_refs, standalone_html, write_standalone
+from layers.coverage.mapping import add_coverage
+from layers.webmap.standalone import external_refs, standalone_html, write_standalone
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -113,5 +113,5 @@ def test_standalone_map_with_result_layers(browser, tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_unknown_layer_is_an_error(lang):
-    with pytest.raises(layers.loading.LayerNotFoundError):
+    with pytest.raises(layers.catalogue.loading.LayerNotFoundError):
         standalone_html(["nope"], lang)

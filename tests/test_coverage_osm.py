@@ -18,7 +18,7 @@ from geo import coverage
 from geo import osm as osm_mod
 from geo.errors import CoverageError
 from geo.measure import geodesic_area_m2
-from layers import coverage as svc
+from layers.coverage import services as svc
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -148,7 +148,7 @@ def test_export_gpkg_has_the_layers(osm, green_run, tmp_path):
 def _cli(*args: str) -> subprocess.CompletedProcess:
     import os
     env = dict(os.environ)
-    return subprocess.run([sys.executable, "-m", "geo", "coverage", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "layers", "coverage", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo import errors
-from layers.importer import read_layer
+from layers.io.importer import read_layer
 from tests.corpus_gen import CASES, VALID_FC, Case
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -1,4 +1,4 @@
-"""Round trips of :mod:`layers.importer` for every format and CRS case, at known Zhangjiang points."""
+"""Round trips of :mod:`layers.io.importer` for every format and CRS case, at known Zhangjiang points."""
 from __future__ import annotations
 
 import argparse
@@ -14,8 +14,8 @@ from shapely.geometry import Point, Polygon
 
 from geo.chinacoords import convert_frame
 from geo.errors import ImportFileError, ImportGeometryError
-from layers import importer
-from layers.importer import detect_crs, read_layer, summary
+from layers.io import importer
+from layers.io.importer import detect_crs, read_layer, summary
 
 NAMES = ["张江科学城", "上海光源", "<script>alert('x')</script> & 药谷"]
 DEG = 1e-6

@@ -9,8 +9,8 @@ import pytest
 
 import layers
 from geo.errors import LayerFileError, LayerNotFoundError
-from layers import indicators
-from layers.indicators import (COLUMNS, COVERAGE_CHECKS, indicator_tables, indicators_for_layer,
+from layers.catalogue import indicators
+from layers.catalogue.indicators import (COLUMNS, COVERAGE_CHECKS, indicator_tables, indicators_for_layer,
                                indicators_frame)
 
 TABLE_IDS = ["science_city", "hitech_zone", "putuo"]

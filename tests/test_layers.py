@@ -13,9 +13,9 @@ from shapely.geometry import Point, Polygon
 import layers
 from geo.errors import LayerFileError, LayerNotFoundError, LayerValidationError
 from geo.measure import areas_km2, total_area_km2
-from layers import loading
-from layers.spec import FEATURE_REQUIRED
-from layers.validate import problems
+from layers.catalogue import loading
+from layers.catalogue.spec import FEATURE_REQUIRED
+from layers.catalogue.validate import problems
 from tests.conftest import ROOT
 
 ZJGK = Point(121.5834, 31.2040)     # 张江高科 station, Line 2 (WGS84)

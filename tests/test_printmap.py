@@ -23,7 +23,7 @@ import layers
 from geo import settings
 from geo.errors import ZJError
 from geo.measure import geodesic_distance_m
-from layers import printmap as pm
+from layers.printing import core as pm
 
 DATE = "2026-11-22"
 TITLE_ZH = "张江科学城扩区范围与一区二十二园 (会议用图)"

@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from geo.errors import ProjectFileError
-from layers import project as P
+from layers.io import project as P
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script>"
@@ -202,7 +202,7 @@ def test_failure_halfway_keeps_previous_file(tmp_path, monkeypatch):
 _KILLED_SAVE = """
 import sys
 import geopandas as gpd, numpy as np, shapely
-from layers import project as P
+from layers.io import project as P
 n = 300_000
 rng = np.random.default_rng(1)
 big = gpd.GeoDataFrame({"v": np.arange(n), "s": np.full(n, "文本" * 10, dtype=object)},

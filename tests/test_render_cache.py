@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 import layers
-from layers import templatecache, webmap
+from layers.webmap import templatecache
+from layers.webmap import core as webmap
 
 
 def _norm(html: str) -> str:

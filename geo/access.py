@@ -19,6 +19,8 @@ Homes inside a source polygon are at 0 m from it (:func:`inside_sources`).
 """
 from __future__ import annotations
 
+from geo.bilingual import Bilingual
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,15 +29,17 @@ import shapely
 from geo import settings
 from geo.network import Seeds, WalkNetwork
 
+__all__ = ["COUNT_LABELS", "Access", "source_access", "inside_sources"]
+
 #: Keys of :attr:`Access.counts`, with what each counts (zh, en).
-COUNT_LABELS = {
-    "points": ("点状来源", "point sources"),
-    "polygons": ("面状来源", "polygon sources"),
-    "gated": ("有出入口 (只从出入口进入)", "gated: entered at their entrances only"),
-    "entrances": ("使用的出入口", "entrances used"),
-    "touching": ("道路接触 (含容差)", "touched by a street (within the tolerance)"),
-    "approach": ("从最近道路点进入", "reached from the nearest street point"),
-    "unreachable": ("附近没有道路, 不可达", "unreachable: no street within the approach distance"),
+COUNT_LABELS: dict[str, Bilingual] = {
+    "points": Bilingual("点状来源", "point sources"),
+    "polygons": Bilingual("面状来源", "polygon sources"),
+    "gated": Bilingual("有出入口 (只从出入口进入)", "gated: entered at their entrances only"),
+    "entrances": Bilingual("使用的出入口", "entrances used"),
+    "touching": Bilingual("道路接触 (含容差)", "touched by a street (within the tolerance)"),
+    "approach": Bilingual("从最近道路点进入", "reached from the nearest street point"),
+    "unreachable": Bilingual("附近没有道路, 不可达", "unreachable: no street within the approach distance"),
 }
 
 

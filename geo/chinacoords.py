@@ -17,6 +17,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 
+__all__ = ["wgs84_to_gcj02", "gcj02_to_wgs84", "gcj02_to_bd09", "bd09_to_gcj02", "wgs84_to_bd09",
+           "bd09_to_wgs84", "CONVERTERS", "convert", "convert_geometry", "convert_frame"]
+
 _PI = np.pi
 
 

@@ -12,176 +12,26 @@ as such: it can only be higher, since no walk is shorter than the straight line.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.access import inside_sources, source_access
-from geo.crs import local_tm_crs, to_wgs84
-from geo.demand import demand_units, grid_cells, residential_buildings, zone_names
+from geo.demand import grid_cells, residential_buildings
 from geo.errors import CoverageError
-from geo.network import Seeds, Snap, WalkNetwork
+from geo.network import Seeds
 from geo.results import CoverageResult, shares_of, zone_table
+from geo.study import DEMAND_KINDS, Study, prepare, walk_distance_m
 
 CHECKS = ("green5", "life15", "metro")
-DEMAND_KINDS = ("residential_landuse", "residential_buildings", "area", "custom")
 #: Life-circle facility categories (geo.osmtags.facility_category gives them from OSM tags).
 LIFE_CATEGORIES = ("education", "health", "market", "elderly", "sports")
-__all__ = ["CHECKS", "DEMAND_KINDS", "LIFE_CATEGORIES", "CoverageResult", "Scenario", "Study",
-           "green_reach", "green_scenario", "grid_cells", "life_circle", "metro_catchment",
+__all__ = ["CHECKS", "DEMAND_KINDS", "LIFE_CATEGORIES", "CoverageResult", "Study",
+           "green_reach", "grid_cells", "life_circle", "metro_catchment",
            "prepare", "residential_buildings", "walk_distance_m"]
-
-
-def walk_distance_m(minutes: float, speed_kmh: float) -> float:
-    """Distance walked in ``minutes`` at ``speed_kmh``, metres."""
-    if minutes <= 0 or speed_kmh <= 0:
-        raise CoverageError(f"minutes and speed must be positive (got {minutes}, {speed_kmh})",
-                            f"步行时间和速度须为正数 (收到 {minutes}, {speed_kmh})")
-    return minutes * speed_kmh * 1000.0 / 60.0
-
-
-@dataclass
-class Study:
-    """One analysis area prepared for coverage checks (network and demand in a metric CRS).
-
-    Build it with :func:`prepare`.
-    """
-
-    name: str
-    crs: str
-    area: BaseGeometry  # in crs
-    network: WalkNetwork
-    units: gpd.GeoDataFrame  # demand units in crs: parent, zone, area_m2, floor_m2, count
-    points: np.ndarray  # representative point of each unit (crs)
-    snap: Snap
-    reach_m: float
-    demand_kind: str
-    weight: str  # "area" or "count": what ``share`` is a share of
-    prepare_s: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    entrances: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
-    gates: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))  # not doors
-    inputs: dict = field(default_factory=dict)  # what was joined, cut or left out, by kind
-    _point_tree: shapely.STRtree | None = field(default=None, repr=False)
-
-    @property
-    def point_tree(self) -> shapely.STRtree:
-        """Spatial index of the units' points (for the straight-line figures)."""
-        if self._point_tree is None:
-            self._point_tree = shapely.STRtree(self.points)
-        return self._point_tree
-
-    @property
-    def total_km2(self) -> float:
-        return float(self.units["area_m2"].sum()) / 1e6
-
-    def local(self, gdf: gpd.GeoDataFrame) -> np.ndarray:
-        """Geometries of a WGS84 (or other CRS) frame in the study's CRS."""
-        if gdf.empty:
-            return np.array([], dtype=object)
-        return self.network.to_local(gdf.geometry.to_numpy(), gdf.crs or settings.WGS84)
-
-    def within_reach(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        """Rows of ``gdf`` that lie within ``reach_m`` of the area (candidate sources)."""
-        if gdf.empty:
-            return gdf
-        geoms = self.local(gdf)
-        grown = shapely.buffer(self.area, self.reach_m)
-        shapely.prepare(grown)
-        return gdf[shapely.intersects(grown, geoms)]
-
-
-def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gpd.GeoDataFrame | None,
-            *, name: str = "area", demand_kind: str = "residential_landuse",
-            zones: gpd.GeoDataFrame | None = None, zone_column: str = "name",
-            reach_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
-            cell_m: float | None = None, crs: str | None = None,
-            entrances: gpd.GeoDataFrame | None = None) -> Study:
-    """Prepare an analysis area: clip the network, cut the demand into units, snap them.
-
-    Parameters
-    ----------
-    area : Polygon or MultiPolygon, WGS84
-        The analysis area. Demand counts only inside it; sources and streets within
-        ``reach_m`` of it take part.
-    walk : GeoDataFrame or WalkNetwork
-        OSM walkable ways (``geo.osm`` ``walk`` frame) or a ready network.
-    demand : GeoDataFrame (WGS84) or None
-        Polygons (cut into ``cell_m`` cells; default :func:`geo.demand.cell_size`: 25 m,
-        smaller for a small demand), or points (one unit each). Buildings
-        (``demand_kind="residential_buildings"``) stay whole: one unit per building,
-        with ``floor_m2`` = footprint × ``levels`` when levels are known. ``None`` with
-        ``demand_kind="area"``: the whole area is the demand.
-    zones : GeoDataFrame, optional
-        Sub-areas (towns, streets) for a table per zone; units are assigned by their point.
-    reach_m : float
-        Longest walk any check on this study will use.
-    entrances : GeoDataFrame, optional
-        Entrance and gate points (``geo.osm`` ``entrances`` frame): a source polygon with
-        one on its outline is entered only there (:mod:`geo.access`).
-    """
-    t0 = time.perf_counter()
-    if area is None or area.is_empty or area.geom_type not in ("Polygon", "MultiPolygon"):
-        raise CoverageError("the analysis area must be a polygon", "分析范围须为面")
-    if demand_kind not in DEMAND_KINDS:
-        raise CoverageError(f"unknown demand kind {demand_kind!r}; known: {', '.join(DEMAND_KINDS)}",
-                            f"未知需求类型 {demand_kind!r}")
-    if not 0 < reach_m <= settings.MAX_WALK_DISTANCE_M:
-        raise CoverageError(f"walking distance must be between 0 and {settings.MAX_WALK_DISTANCE_M:.0f} m",
-                            f"步行距离须在 0 到 {settings.MAX_WALK_DISTANCE_M:.0f} 米之间")
-    c = area.centroid
-    crs = crs or (walk.crs if isinstance(walk, WalkNetwork) else local_tm_crs(c.x, c.y))
-    area_local = gpd.GeoSeries([area], crs=settings.WGS84).to_crs(crs).iloc[0]
-    area_local = shapely.make_valid(area_local)
-    grown = shapely.buffer(area_local, reach_m)
-    notes: list[str] = []
-
-    if isinstance(walk, WalkNetwork):
-        net = walk
-    else:
-        ways = walk if walk.crs is None else to_wgs84(walk)
-        grown_wgs = gpd.GeoSeries([grown], crs=crs).to_crs(settings.WGS84).iloc[0]
-        shapely.prepare(grown_wgs)
-        ways = ways[shapely.intersects(grown_wgs, ways.geometry.to_numpy())]
-        if ways.empty:
-            raise CoverageError(
-                "no walkable street of the OSM data lies in the analysis area: "
-                "the extract does not cover it",
-                "OSM 数据在分析范围内没有步行道路: 数据不覆盖分析范围")
-        net = WalkNetwork.from_ways(ways, crs=crs)
-
-    units, weight, more_notes, demand_counts = demand_units(
-        area_local, demand, demand_kind, cell_m, crs, net.to_local)
-    notes += more_notes
-    pts = units.geometry.to_numpy()
-    points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
-    units["zone"] = zone_names(points, zones, zone_column, crs)
-    snap = net.snap(points)
-    doors = gates = np.array([], dtype=object)
-    if entrances is not None and not entrances.empty:
-        doors = net.to_local(entrances.geometry.to_numpy(), entrances.crs or settings.WGS84)
-        shapely.prepare(grown)
-        near = shapely.dwithin(grown, doors, 100.0)
-        on_building = (entrances["on_building"].to_numpy(dtype=bool) if "on_building" in entrances
-                       else np.zeros(len(doors), dtype=bool))
-        doors, gates = doors[near], doors[near & ~on_building]
-    pieces = net.pieces()
-    inputs = {"network": pieces, "demand": {**demand_counts, "units": len(units),
-                                            "joined_to_smaller_piece": snap.on_fragment},
-              "entrances": len(doors), "entrances_not_building_doors": len(gates)}
-    if pieces["pieces"] > 1:
-        notes.append(f"walking network: {pieces['pieces']} pieces; places join the largest "
-                     f"({100 * pieces['main_length_share']:.1f}% of the length), and "
-                     f"{snap.on_fragment} also a smaller piece they lie in")
-    return Study(name=name, crs=crs, area=area_local, network=net, units=units.reset_index(drop=True),
-                 points=points, snap=snap, reach_m=reach_m, demand_kind=demand_kind, weight=weight,
-                 prepare_s=time.perf_counter() - t0, notes=notes, entrances=doors, gates=gates,
-                 inputs=inputs)
 
 
 def _line_distance(study: Study, sources: np.ndarray, limit: float, grow_m: float = 0.0
@@ -409,36 +259,3 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
 
 def _cell(study: Study) -> float | None:
     return study.inputs.get("demand", {}).get("cell_m")
-
-
-@dataclass
-class Scenario:
-    """Coverage before and after adding green spaces, and what they newly cover."""
-
-    before: CoverageResult
-    after: CoverageResult
-    newly_covered: gpd.GeoDataFrame  # WGS84 units covered after but not before
-
-    @property
-    def gain(self) -> float:
-        return self.after.share - self.before.share
-
-    @property
-    def new_km2(self) -> float:
-        return self.after.covered_km2 - self.before.covered_km2
-
-
-def green_scenario(study: Study, green: gpd.GeoDataFrame, new_green: gpd.GeoDataFrame,
-                   **params) -> Scenario:
-    """Green reach before and after adding ``new_green`` (the planner's new parks or plazas)."""
-    if new_green is None or new_green.empty:
-        raise CoverageError("draw or give at least one new green space", "请绘制或提供新增绿地")
-    if not new_green.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        raise CoverageError("a new green space must be a polygon", "新增绿地须为面")
-    before = green_reach(study, green, **params)
-    after = green_reach(study, green, extra=new_green, **params)
-    new = after.units["covered"].to_numpy() & ~before.units["covered"].to_numpy()
-    units = after.units[new]
-    gained = gpd.GeoDataFrame(units[["parent", "area_m2", "dist_m"]], geometry=units.geometry,
-                              crs=after.crs).to_crs(settings.WGS84)
-    return Scenario(before, after, gained)

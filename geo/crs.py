@@ -6,10 +6,14 @@ CGCS2000 (3-degree Gauss-Krüger) input is accepted and reprojected with pyproj.
 from __future__ import annotations
 
 import geopandas as gpd
-from pyproj import CRS
+import numpy as np
+from pyproj import CRS, Transformer
 
 from geo import settings
 from geo.errors import CRSError
+
+__all__ = ["as_crs", "is_wgs84", "gk3_crs_for", "utm_crs_for", "to_wgs84", "local_tm_crs", "local_tm_crs_for",
+           "project_xy"]
 
 
 def as_crs(value) -> CRS:
@@ -85,3 +89,23 @@ def local_tm_crs(lon: float, lat: float) -> str:
         raise CRSError(f"not a WGS84 position: {lon}, {lat}", f"不是有效的WGS84坐标: {lon}, {lat}")
     return (f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 +x_0=0 +y_0=0 "
             "+ellps=WGS84 +units=m +no_defs")
+
+
+def local_tm_crs_for(gdf: gpd.GeoDataFrame) -> str:
+    """A local transverse Mercator CRS centred on the data."""
+    wgs = gdf if gdf.crs is None or gdf.crs.is_geographic else gdf.to_crs(settings.WGS84)
+    minx, miny, maxx, maxy = wgs.total_bounds
+    return local_tm_crs((minx + maxx) / 2, (miny + maxy) / 2)
+
+
+_TRANSFORMERS: dict[tuple[str, str], Transformer] = {}
+
+
+def project_xy(xy: np.ndarray, src, dst) -> np.ndarray:
+    """Transform an (n, 2) coordinate array between CRSs (always lon/lat order)."""
+    key = (str(src), str(dst))
+    tr = _TRANSFORMERS.get(key)
+    if tr is None:
+        tr = _TRANSFORMERS[key] = Transformer.from_crs(src, dst, always_xy=True)
+    x, y = tr.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])

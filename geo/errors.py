@@ -5,6 +5,11 @@ errors to users (the app, the command line) prints ``str(err)`` and nothing else
 """
 from __future__ import annotations
 
+__all__ = ["ZJError", "CRSError", "CoordinateError", "LayerNotFoundError", "LayerFileError",
+           "LayerValidationError", "GeometryError", "OSMError", "CoverageError", "PrintError",
+           "PrintFontError", "BasemapWarning", "ImportFileError", "ImportGeometryError", "ProjectFileError",
+           "MapOptionError", "OfflineAssetError", "BasemapKeyError", "UnknownBasemapError", "ExportWarning"]
+
 
 class ZJError(Exception):
     """Base class of every error the project raises on purpose."""

@@ -14,6 +14,8 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.crs import to_wgs84
 
+__all__ = ["geodesic_area_m2", "geodesic_length_m", "geodesic_distance_m", "areas_km2", "total_area_km2"]
+
 _GEOD = Geod(ellps=settings.GEOD_ELLPS)
 
 

@@ -19,12 +19,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from geo import settings
-from geo.crs import local_tm_crs
+from geo.crs import local_tm_crs_for, project_xy
 from geo.errors import CoverageError
 from geo.seeds import Seeds, Snap
 
@@ -114,7 +114,7 @@ class WalkNetwork:
         if ways.empty:
             raise CoverageError("the walking network is empty in this area",
                                 "分析范围内没有步行路网")
-        crs = crs or _default_crs(ways)
+        crs = crs or local_tm_crs_for(ways)
         node_lists = [np.asarray(n, dtype=np.int64) for n in ways["nodes"]]
         sizes = np.array([len(n) for n in node_lists])
         all_ids = np.concatenate(node_lists)
@@ -122,7 +122,7 @@ class WalkNetwork:
         if len(xy) != len(all_ids):
             raise CoverageError("way node lists do not match their geometries",
                                 "路段节点与几何不一致")
-        xy = _project(xy, ways.crs or settings.WGS84, crs)
+        xy = project_xy(xy, ways.crs or settings.WGS84, crs)
         uniq, inverse, counts = np.unique(all_ids, return_inverse=True, return_counts=True)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         is_break = counts[inverse] > 1
@@ -164,10 +164,10 @@ class WalkNetwork:
         src_crs = geo.crs or settings.WGS84
         if crs is None:
             crs = geo.crs.to_string() if geo.crs is not None and geo.crs.is_projected \
-                else _default_crs(gpd.GeoDataFrame(geometry=geo))
+                else local_tm_crs_for(gpd.GeoDataFrame(geometry=geo))
         parts = geo.to_numpy()
         if not CRS.from_user_input(src_crs).equals(CRS.from_user_input(crs)):
-            parts = shapely.transform(parts, lambda c: _project(c, src_crs, crs))
+            parts = shapely.transform(parts, lambda c: project_xy(c, src_crs, crs))
         ends = np.vstack([shapely.get_coordinates(shapely.get_point(parts, 0)),
                           shapely.get_coordinates(shapely.get_point(parts, -1))])
         keys = np.round(ends / precision_m).astype(np.int64)
@@ -195,7 +195,7 @@ class WalkNetwork:
         arr = np.asarray(geoms, dtype=object)
         if CRS.from_user_input(crs).equals(CRS.from_user_input(self.crs)):
             return arr
-        return shapely.transform(arr, lambda c: _project(c, crs, self.crs))
+        return shapely.transform(arr, lambda c: project_xy(c, crs, self.crs))
 
     def pieces(self) -> dict:
         """The connected pieces: how many, and what share the main one holds."""
@@ -222,7 +222,7 @@ class WalkNetwork:
             return idx[0], e.astype(np.int64), d
         found = np.full(len(geoms), -1, dtype=np.int64)
         dist = np.full(len(geoms), np.inf)
-        for todo, bound in ((np.arange(len(geoms)), SNAP_SEARCH_M), (None, None)):
+        for todo, bound in ((np.arange(len(geoms)), settings.SNAP_SEARCH_M), (None, None)):
             if todo is None:
                 todo = np.flatnonzero(found < 0)
                 if len(todo) == 0:
@@ -391,43 +391,13 @@ class WalkNetwork:
         return along
 
 
-#: First search radius when placing points on their nearest street, m: most homes and
-#: shops lie within it, and a bounded search is several times faster; the rest are
-#: searched without bound. A speed setting only: results do not depend on it.
-SNAP_SEARCH_M = 150.0
-#: Segments per quarter circle when growing a source by the access tolerance. The grown
-#: polygon lies inside the exact one (short of it by at most tol·(1 − cos 11.25°), 0.2 m
-#: at 10 m) and has a quarter of the vertices of shapely's default.
-ACCESS_QUAD_SEGS = 4
-
-
 def access_areas(polygons: np.ndarray, tolerance_m: float) -> np.ndarray:
     """Sources grown by ``tolerance_m`` (prepared), the areas where the network reaches them."""
     polygons = np.asarray(polygons, dtype=object)
-    access = (shapely.buffer(polygons, tolerance_m, quad_segs=ACCESS_QUAD_SEGS)
+    access = (shapely.buffer(polygons, tolerance_m, quad_segs=settings.ACCESS_QUAD_SEGS)
               if tolerance_m > 0 else polygons.copy())
     shapely.prepare(access)
     return access
 
 
-def _default_crs(gdf: gpd.GeoDataFrame) -> str:
-    """A local transverse Mercator CRS centred on the data."""
-    wgs = gdf if gdf.crs is None or gdf.crs.is_geographic else gdf.to_crs(settings.WGS84)
-    minx, miny, maxx, maxy = wgs.total_bounds
-    return local_tm_crs((minx + maxx) / 2, (miny + maxy) / 2)
-
-
-_TRANSFORMERS: dict[tuple[str, str], Transformer] = {}
-
-
-def _project(xy: np.ndarray, src, dst) -> np.ndarray:
-    """Transform an (n, 2) coordinate array between CRSs (always lon/lat order)."""
-    key = (str(src), str(dst))
-    tr = _TRANSFORMERS.get(key)
-    if tr is None:
-        tr = _TRANSFORMERS[key] = Transformer.from_crs(src, dst, always_xy=True)
-    x, y = tr.transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([x, y])
-
-
-__all__ = ["ACCESS_QUAD_SEGS", "SNAP_SEARCH_M", "Seeds", "Snap", "WalkNetwork", "access_areas"]
+__all__ = ["Seeds", "Snap", "WalkNetwork", "access_areas"]

@@ -24,7 +24,8 @@ from shapely.geometry import box
 
 from geo import osmcache
 from geo.errors import OSMError
-from geo.osmparse import DROP_REASONS, FRAME_COLUMNS, parse
+from geo.osmframes import FRAME_COLUMNS
+from geo.osmparse import DROP_REASONS, parse
 
 #: What the bundled test extract is (``resolve_osm("helsinki")``).
 HELSINKI_TEST_EXTRACT = (
@@ -203,7 +204,7 @@ def _scan_bounds(path: Path, cache: Path | None) -> tuple[float, float, float, f
                        f"{path.name} 不含任何带坐标的节点, 不是 OSM 数据")
     bounds = (lon0, lat0, lon1, lat1)
     if key_file is not None:
-        osmcache.atomic_write(key_file, json.dumps({"bounds": bounds}).encode())
+        osmcache.store(key_file, json.dumps({"bounds": bounds}).encode())
     return bounds
 
 

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from geo import osmtags, settings
+from geo.files import atomic_write
 
 if TYPE_CHECKING:
     from geo.osm import OSMExtract
@@ -50,7 +50,7 @@ def _cache_file(cache: Path, path: Path, bbox: tuple | None) -> Path:
     return cache / f"osm-{kind}-{file_key(path, bbox)}{SUFFIX}"
 
 
-__all__ = ["CACHE_FORMAT", "SUFFIX", "atomic_write", "cache_dir", "file_key", "read", "write"]
+__all__ = ["CACHE_FORMAT", "SUFFIX", "cache_dir", "file_key", "read", "store", "write"]
 
 
 def read(cache: Path, path: Path, bbox: tuple | None) -> OSMExtract | None:
@@ -100,7 +100,7 @@ def write(cache: Path, path: Path, bbox: tuple | None, value: OSMExtract) -> Non
             part = io.BytesIO()
             getattr(value, name).to_parquet(part, index=False)
             zf.writestr(f"{name}.parquet", part.getvalue())
-    atomic_write(_cache_file(cache, path, bbox), buf.getvalue())
+    store(_cache_file(cache, path, bbox), buf.getvalue())
     if bbox is not None:
         _prune(cache)
 
@@ -115,17 +115,11 @@ def _prune(cache: Path) -> None:
         pass
 
 
-def atomic_write(file: Path, data: bytes) -> None:
-    """Write ``data`` to ``file`` via a temporary file; a cache that cannot be written is skipped."""
+def store(file: Path, data: bytes) -> None:
+    """Write ``data`` to the cache file ``file`` atomically (:func:`geo.files.atomic_write`);
+    a cache that cannot be written is skipped."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(file, lambda tmp: tmp.write_bytes(data))
     except OSError:
         pass

@@ -12,6 +12,8 @@ counted in ``dropped`` by reason (:data:`DROP_REASONS`).
 """
 from __future__ import annotations
 
+from geo.bilingual import Bilingual
+
 import math
 from collections import Counter
 from typing import Any
@@ -21,55 +23,30 @@ import numpy as np
 import osmium
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from geo import osmtags, settings
-from geo.measure import geodesic_area_m2
-from geo.osmareas import polygonal, rebuild_area
+from geo import osmtags
+from geo.osmareas import rebuild_area
+from geo.osmframes import (AREA_COLUMNS, area_frames, area_geometries, empty_frame, point_frame,
+                            typed_frame, walk_frame)
 
-#: Frames of an extract and their columns (besides ``geometry``). ``cut`` is True for a
-#: way with nodes beyond the extract's edge (walk: kept as its located pieces; areas:
-#: rebuilt inside the edge by :mod:`geo.osmareas`).
-FRAME_COLUMNS: dict[str, dict[str, str]] = {
-    "walk": {"osm_id": "int64", "highway": "object", "name": "object", "nodes": "object",
-             "cut": "bool"},
-    "green": {"osm_id": "int64", "osm_type": "object", "kind": "object", "name": "object",
-              "area_m2": "float64", "cut": "bool"},
-    "buildings": {"osm_id": "int64", "building": "object", "levels": "float64",
-                  "residential": "bool", "area_m2": "float64", "cut": "bool"},
-    "residential_landuse": {"osm_id": "int64", "name": "object", "area_m2": "float64",
-                            "cut": "bool"},
-    "metro": {"osm_id": "int64", "kind": "object", "name": "object", "cut": "bool"},
-    "facilities": {"osm_id": "int64", "category": "object", "name": "object", "tag": "object",
-                   "cut": "bool"},
-    "entrances": {"osm_id": "int64", "kind": "object", "tag": "object", "on_building": "bool"},
-}
+__all__ = ["DROP_REASONS", "parse"]
+
 #: An entrance node this close to a building's outline, degrees (≈ 0.2 m), is the
 #: building's door (it is a node of the outline in OSM): not a gate of a park or plaza
 #: whose outline runs along the facade.
 _ON_BUILDING_DEG = 2e-6
 #: Why an OSM object the checks would use gave no feature (keys of ``dropped``).
-DROP_REASONS = {
-    "area_not_built": ("面状要素无法组装 (边界不闭合或已损坏)",
-                       "areas whose outline could not be assembled (not closed or broken)"),
-    "area_outside_extract": ("多边形关系的成员全部在数据范围外",
-                             "multipolygon relations with no member inside the extract"),
-    "area_not_closed": ("带面状标签但不闭合的路 (OSM 中不是面)",
-                        "ways with area tags that are not closed (not areas in OSM)"),
-    "area_no_polygon": ("修复后没有面积的面状要素", "areas with no area left after repair"),
+DROP_REASONS: dict[str, Bilingual] = {
+    "area_not_built": Bilingual("面状要素无法组装 (边界不闭合或已损坏)", "areas whose outline could not be assembled (not closed or broken)"),
+    "area_outside_extract": Bilingual("多边形关系的成员全部在数据范围外", "multipolygon relations with no member inside the extract"),
+    "area_not_closed": Bilingual("带面状标签但不闭合的路 (OSM 中不是面)", "ways with area tags that are not closed (not areas in OSM)"),
+    "area_no_polygon": Bilingual("修复后没有面积的面状要素", "areas with no area left after repair"),
 }
 #: Keys an object needs one of to be read at all (pyosmium KeyFilter, in C++).
 _WAY_KEYS = ("highway", "leisure", "landuse", "place", "building", "railway",
              "public_transport", "amenity", "shop", "healthcare")
 _NODE_KEYS = ("railway", "public_transport", "amenity", "shop", "healthcare", "leisure",
               "entrance", "barrier")
-_AREA_COLUMNS = {
-    "green": ("osm_id", "osm_type", "kind", "name", "cut"),
-    "buildings": ("osm_id", "building", "levels", "residential", "cut"),
-    "residential_landuse": ("osm_id", "name", "cut"),
-    "metro": ("osm_id", "kind", "name", "cut"),
-    "facilities": ("osm_id", "category", "name", "tag", "cut"),
-}
 
 
 def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoDataFrame], dict, tuple]:
@@ -106,7 +83,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
     walk: dict[str, list] = {"rows": [], "ids": [], "x": [], "y": [], "sizes": []}
     points: dict[str, list] = {"metro": [], "facilities": [], "entrances": []}
     areas: list = []
-    rows: dict[str, list] = {name: [] for name in _AREA_COLUMNS}
+    rows: dict[str, list] = {name: [] for name in AREA_COLUMNS}
     dropped: Counter = Counter()
     cut_ways: dict[int, tuple] = {}
     built: set[tuple[str, int]] = set()
@@ -145,13 +122,13 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
             continue
         rebuilt = rebuild_area(pieces, bounds, outer=outer)
         _add_rebuilt(rel_id, "relation", rel_tags, rebuilt.geometry, areas, rows, dropped)
-    frames = {"walk": _walk_frame(walk)}
-    frames.update(_area_frames(rows, _area_geometries(areas, dropped), dropped))
+    frames = {"walk": walk_frame(walk)}
+    frames.update(area_frames(rows, area_geometries(areas, dropped), dropped))
     for name in ("metro", "facilities"):
         if points[name]:
-            frames[name] = pd.concat([_point_frame(name, points[name]), frames[name]],
+            frames[name] = pd.concat([point_frame(name, points[name]), frames[name]],
                                      ignore_index=True)
-        frames[name] = _typed(frames[name], name)
+        frames[name] = typed_frame(frames[name], name)
     frames["entrances"] = _entrances(points["entrances"], frames["buildings"])
     return frames, {k: int(v) for k, v in dropped.items()}, bounds
 
@@ -251,14 +228,14 @@ def _node(obj, tags, points: dict) -> None:
 def _entrances(rows: list, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Entrance and gate points, flagged ``on_building`` when on a building's outline."""
     if not rows:
-        return _empty("entrances")
-    frame = _point_frame("entrances", rows)
+        return empty_frame("entrances")
+    frame = point_frame("entrances", rows)
     if not buildings.empty:
         outlines = shapely.boundary(buildings.geometry.to_numpy())
         door, _ = shapely.STRtree(outlines).query(frame.geometry.to_numpy(), predicate="dwithin",
                                                   distance=_ON_BUILDING_DEG)
         frame.loc[np.unique(door), "on_building"] = True
-    return _typed(frame, "entrances")
+    return typed_frame(frame, "entrances")
 
 
 def _area_kinds(tags) -> dict:
@@ -344,89 +321,3 @@ def _levels(value: str | None) -> float:
     except ValueError:
         return math.nan
     return levels if math.isfinite(levels) and levels > 0 else math.nan
-
-
-def _walk_frame(walk: dict) -> gpd.GeoDataFrame:
-    if not walk["rows"]:
-        return _empty("walk")
-    sizes = np.asarray(walk["sizes"])
-    coords = np.column_stack([walk["x"], walk["y"]])
-    geoms = shapely.linestrings(coords, indices=np.repeat(np.arange(len(sizes)), sizes))
-    node_ids = np.asarray(walk["ids"], dtype=np.int64)
-    nodes = [a.tolist() for a in np.split(node_ids, np.cumsum(sizes)[:-1])]
-    osm_id, highway, name, cut = zip(*walk["rows"])
-    return _typed(gpd.GeoDataFrame({"osm_id": osm_id, "highway": highway, "name": name,
-                                    "nodes": nodes, "cut": cut}, geometry=geoms,
-                                   crs=settings.WGS84), "walk")
-
-
-def _area_geometries(wkbs: list, dropped: Counter) -> np.ndarray:
-    """Polygons from WKB, made valid where needed (polygonal parts only)."""
-    if not wkbs:
-        return np.array([], dtype=object)
-    geoms = shapely.from_wkb(wkbs)
-    bad = ~shapely.is_valid(geoms)
-    if bad.any():
-        geoms[bad] = [polygonal(g) for g in shapely.make_valid(geoms[bad])]
-    single = (shapely.get_type_id(geoms) == 6) & (shapely.get_num_geometries(geoms) == 1)
-    geoms[single] = shapely.get_geometry(geoms[single], 0)  # one-part multipolygon → Polygon
-    return geoms
-
-
-def _area_frames(rows: dict, polys: np.ndarray, dropped: Counter) -> dict[str, gpd.GeoDataFrame]:
-    out = {}
-    for name, columns in _AREA_COLUMNS.items():
-        if not rows[name]:
-            out[name] = _empty(name)
-            continue
-        index, *values = zip(*rows[name])
-        geoms = polys[np.asarray(index)]
-        ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-        dropped["area_no_polygon"] += int((~ok).sum())
-        data = {c: np.asarray(v, dtype=object)[ok] for c, v in zip(columns, values)}
-        geoms = geoms[ok]
-        if name == "metro":  # station areas become their representative point
-            geoms = shapely.point_on_surface(geoms)
-        elif name == "buildings":  # many: vectorised equal-area (see _equal_area_m2)
-            data["area_m2"] = _equal_area_m2(geoms)
-        elif "area_m2" in FRAME_COLUMNS[name]:
-            data["area_m2"] = np.array([geodesic_area_m2(g) for g in geoms], dtype=float)
-        out[name] = _typed(gpd.GeoDataFrame(data, geometry=geoms, crs=settings.WGS84), name)
-    return out
-
-
-def _equal_area_m2(geoms: np.ndarray) -> np.ndarray:
-    """Areas in m² in a Lambert azimuthal equal-area projection centred on ``geoms``.
-
-    LAEA on the WGS84 ellipsoid is equal-area everywhere; it differs from the geodesic
-    area only by straight versus geodesic edges, far below 0.01 % for buildings. One
-    vectorised transform instead of a geodesic call per polygon (≈0.1 ms each): the
-    Shanghai extract has hundreds of thousands of buildings.
-    """
-    if len(geoms) == 0:
-        return np.zeros(0)
-    x0, y0, x1, y1 = shapely.total_bounds(geoms)
-    laea = (f"+proj=laea +lat_0={(y0 + y1) / 2} +lon_0={(x0 + x1) / 2} +ellps=WGS84 "
-            "+units=m +no_defs")
-    to_laea = Transformer.from_crs(settings.WGS84, laea, always_xy=True)
-    projected = shapely.transform(geoms, lambda xy: np.column_stack(to_laea.transform(xy[:, 0], xy[:, 1])))
-    return shapely.area(projected)
-
-
-def _point_frame(name: str, rows: list) -> gpd.GeoDataFrame:
-    columns = list(FRAME_COLUMNS[name])
-    *values, lon, lat = zip(*rows)
-    data = dict(zip(columns, values))
-    return gpd.GeoDataFrame(data, geometry=shapely.points(lon, lat), crs=settings.WGS84)
-
-
-def _empty(name: str) -> gpd.GeoDataFrame:
-    data = {c: pd.Series([], dtype=t) for c, t in FRAME_COLUMNS[name].items()}
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=settings.WGS84),
-                            crs=settings.WGS84)
-
-
-def _typed(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
-    columns = FRAME_COLUMNS[name]
-    gdf = gdf[[*columns, "geometry"]].astype(columns)
-    return gdf.reset_index(drop=True)

@@ -26,7 +26,16 @@ Sources
 """
 from __future__ import annotations
 
+from geo.bilingual import Bilingual
+
 from collections.abc import Mapping
+
+__all__ = ["RULES_VERSION", "WALK_EXCLUDED_HIGHWAY", "WALK_CLOSED_ACCESS", "FOOT_ALLOWED", "FOOT_FORBIDDEN",
+           "is_walkable", "GREEN_TAGS", "PRIVATE_GARDEN_TYPES", "CLOSED_ACCESS", "green_kind",
+           "ENTRANCE_VALUES", "GATE_BARRIERS", "entrance_kind", "RESIDENTIAL_BUILDINGS",
+           "is_residential_building", "is_residential_landuse", "METRO_STATION_VALUES", "metro_kind",
+           "FACILITY_TAGS", "ELDERLY_FACILITY", "ELDERLY_FOR", "facility_match", "facility_category",
+           "CATEGORY_LABELS", "GREEN_LABELS", "METRO_LABELS", "describe_rules"]
 
 #: Bump whenever a rule below changes (cache keys of ``geo.osm`` include it).
 RULES_VERSION = "2"
@@ -272,22 +281,22 @@ def facility_category(tags: Mapping[str, str]) -> str | None:
 
 # --- Labels ------------------------------------------------------------------------------------
 #: Facility category → (zh, en).
-CATEGORY_LABELS: dict[str, tuple[str, str]] = {
-    "education": ("教育 (中小学、幼儿园)", "education (schools, kindergartens)"),
-    "health": ("医疗 (医院、诊所、社区卫生服务中心)", "health (hospitals, clinics)"),
-    "market": ("商业 (菜场、超市、便利店)", "shopping (markets, supermarkets, convenience stores)"),
-    "elderly": ("养老 (养老院、日间照料)", "elderly care (nursing homes, day care)"),
-    "sports": ("体育 (体育中心、健身、球场)", "sports (sports centres, fitness, pitches)"),
+CATEGORY_LABELS: dict[str, Bilingual] = {
+    "education": Bilingual("教育 (中小学、幼儿园)", "education (schools, kindergartens)"),
+    "health": Bilingual("医疗 (医院、诊所、社区卫生服务中心)", "health (hospitals, clinics)"),
+    "market": Bilingual("商业 (菜场、超市、便利店)", "shopping (markets, supermarkets, convenience stores)"),
+    "elderly": Bilingual("养老 (养老院、日间照料)", "elderly care (nursing homes, day care)"),
+    "sports": Bilingual("体育 (体育中心、健身、球场)", "sports (sports centres, fitness, pitches)"),
 }
 #: Green kind → (zh, en).
-GREEN_LABELS: dict[str, tuple[str, str]] = {
-    "park": ("公园", "park"),
-    "garden": ("游园/花园", "public garden"),
-    "common": ("公共绿地", "common"),
-    "recreation_ground": ("游憩绿地", "recreation ground"),
-    "village_green": ("村头绿地", "village green"),
-    "square": ("广场", "square"),
-    "plaza": ("步行广场", "pedestrian plaza"),
+GREEN_LABELS: dict[str, Bilingual] = {
+    "park": Bilingual("公园", "park"),
+    "garden": Bilingual("游园/花园", "public garden"),
+    "common": Bilingual("公共绿地", "common"),
+    "recreation_ground": Bilingual("游憩绿地", "recreation ground"),
+    "village_green": Bilingual("村头绿地", "village green"),
+    "square": Bilingual("广场", "square"),
+    "plaza": Bilingual("步行广场", "pedestrian plaza"),
 }
 #: Metro kind → (zh, en).
 METRO_LABELS: dict[str, tuple[str, str]] = {

@@ -46,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     p_list.set_defaults(func=_cmd_list)
     p_val = sub.add_parser("validate", help="check every layer; exit 1 on any problem")
     p_val.set_defaults(func=_cmd_validate)
-    from layers.io.export import register_cli as register_export
-    from layers.printing.core import register_cli as register_map_cli  # matplotlib: load only here
-    from layers.io.importer import register_cli as register_import
+    from layers.io.cli_export import register_cli as register_export
+    from layers.printing.cli import register_cli as register_map_cli  # matplotlib: load only here
+    from layers.io.cli_import import register_cli as register_import
     from layers.coverage.cli import register_cli as register_coverage
     register_export(sub)
     register_map_cli(sub)

@@ -2,10 +2,11 @@
 # Set up the Zhangjiang Planning Map on Debian: system packages, .venv, Python packages.
 #
 #   bash scripts/setup.sh            # what the app needs (Python packages, CJK fonts for printed maps)
-#   bash scripts/setup.sh --browser  # also Chromium, chromium-driver and poppler-utils (browser and print tests)
+#   bash scripts/setup.sh --browser  # also what the tests need: Chromium, chromium-driver, poppler-utils
+#                                    # and requirements-dev.txt (pytest, Playwright, ruff, mypy)
 #
 # Idempotent: apt-get runs only when a package is missing (and then needs root), an
-# existing .venv is reused, and pip only installs what requirements.txt still lacks.
+# existing .venv is reused, and pip only installs what the requirements files still lack.
 # Used by the README's commands and by .ci/run alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,5 +51,7 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' >/dev/null 2>
   "$PY" -m venv .venv
 fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-.venv/bin/python -m pip install -q -r requirements.txt </dev/null
+requirements=requirements.txt
+[ "$with_browser" = 1 ] && requirements=requirements-dev.txt
+.venv/bin/python -m pip install -q -r "$requirements" </dev/null
 echo "setup.sh: ready ($(.venv/bin/python --version 2>&1), .venv)"

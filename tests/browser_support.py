@@ -125,19 +125,6 @@ def chromium() -> Iterator:
             b.close()
 
 
-@pytest.fixture(scope="module")
-def app_url():
-    """The app on the project's data, shared by the tests of a module."""
-    with run_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 class Session:
     """A page with every non-localhost request blocked and the blocked ones counted."""
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the reference data beside the checkout (../shared)."""
+"""Shared fixtures: the reference data beside the checkout (../shared), and for the browser tests
+one app server and one Chromium for the whole session (tests/browser_support.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,3 +27,38 @@ def seeds_text() -> str:
     if not files:
         pytest.skip(f"seed documents not found at {SEEDS}")
     return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """The app in Streamlit's AppTest (no browser), run once, with its own OSM cache folder."""
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("ZJ_CACHE_DIR", str(tmp_path / "cache"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """``streamlit run app.py`` on the project's data, one server for every browser test."""
+    from tests.browser_support import run_app
+    with run_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, one for every browser test (each test opens its own context)."""
+    from tests.browser_support import chromium
+    with chromium() as b:
+        yield b
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``browser`` every test of tests/test_browser*.py and every test that drives Chromium
+    (deselect them with ``-m "not browser"``)."""
+    for item in items:
+        if item.path.name.startswith("test_browser") or {"browser", "app_url"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.browser)

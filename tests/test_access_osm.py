@@ -2,7 +2,7 @@
 
 Each scene is drawn in metres (a local transverse Mercator near Zhangjiang), written as an
 ``.osm`` file with a ``<bounds>`` box (the extract's edge), and run through the whole
-pipeline a planner uses (``layers.coverage.services.run``: read, clip, prepare, check). Homes are
+pipeline a planner uses (``layers.coverage.run``: read, clip, prepare, check). Homes are
 the planner's own points, so each distance can be read per home.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from shapely.geometry import Point, box
 
 from geo import osmtags
 from geo.crs import local_tm_crs
-from layers.coverage import services as svc
+from layers import coverage as svc
 
 CRS = local_tm_crs(121.60, 31.20)
 _TO_WGS = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)

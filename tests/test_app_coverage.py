@@ -3,18 +3,7 @@ the offline test extract, and a failing check is a message while the app stays u
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("ZJ_CACHE_DIR", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def _select(at, prefix: str, value: str) -> None:
@@ -25,7 +14,7 @@ def _select(at, prefix: str, value: str) -> None:
 @pytest.mark.parametrize("check,label", [("green5", "沿路网覆盖率"), ("life15", "沿路网覆盖率"),
                                          ("metro", "沿路网覆盖率")])
 def test_each_check_runs_on_the_test_extract(app, check, label):
-    _select(app, "cov_check_", check)
+    _select(app, "cov_check", check)
     _select(app, "cov_demand_", "area")
     app.run()
     next(b for b in app.button if b.key == "cov_run").click().run()
@@ -42,7 +31,7 @@ def test_each_check_runs_on_the_test_extract(app, check, label):
 def test_area_the_extract_does_not_cover_is_a_message_and_the_app_stays_up(app):
     next(b for b in app.button if b.key == "cov_run").click().run()  # a first, good result
     first = app.session_state["coverage"]["id"]
-    _select(app, "cov_area_", "science_city_2021")
+    _select(app, "cov_area", "science_city_2021")
     app.run()
     next(b for b in app.button if b.key == "cov_run").click().run()
     assert not app.exception
@@ -61,7 +50,7 @@ def test_local_path_that_does_not_exist_is_a_message(app):
 
 
 def test_the_result_says_what_was_joined_cut_or_left_out(app):
-    _select(app, "cov_check_", "green5")
+    _select(app, "cov_check", "green5")
     _select(app, "cov_demand_", "area")
     app.run()
     next(b for b in app.button if b.key == "cov_run").click().run()

@@ -3,18 +3,7 @@ the shown layers, the offline HTML map and an A3 PDF, each readable as what it c
 from __future__ import annotations
 
 import pyogrio
-import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def app():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def _click(at, key: str) -> None:

@@ -12,13 +12,12 @@ import json
 
 import geopandas as gpd
 import numpy as np
-import pytest
 import shapely
 from pyproj import Geod
 from streamlit.testing.v1 import AppTest
 
 import layers
-from layers.coverage import services as cov
+from layers import coverage as cov
 from layers.io import project
 from tests.conftest import ROOT
 from tests.corpus_gen import CASES
@@ -26,15 +25,6 @@ from tests.test_hostile_corpus import _manifest_cases
 from tests.test_import import write_shp_zip
 
 GEOD = Geod(ellps="WGS84")
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("ZJ_CACHE_DIR", str(tmp_path / "cache"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def parcels() -> gpd.GeoDataFrame:
@@ -82,7 +72,7 @@ def test_gk_gbk_shapefile_to_map_check_project_and_back(app, tmp_path):
 
     # searched by name, and shown on the map's data
     app.text_input(key="search_q").set_value("二号").run()
-    assert any(s.key and s.key.startswith("own_pick_") for s in app.selectbox)
+    assert any(s.key and s.key.startswith("own_pick") for s in app.selectbox)
 
     # coverage settings and a drawing go into the project with the layer
     app.session_state["drawings"] = [{"type": "Feature", "properties": {"note": "<b>x</b>"},
@@ -165,7 +155,7 @@ def test_swapped_csv_fixed_with_the_offered_swap(app):
 def test_imported_layer_as_a_coverage_input_and_against_the_gaps(app):
     """The offline test extract is Helsinki; a layer there is put into the session as an import
     would (imports are limited to Shanghai) and used as the green-space input."""
-    from layers.coverage.services import area_geometry
+    from layers.coverage import area_geometry
     from geo.osm import resolve_osm
     ext = area_geometry("extract", resolve_osm("test"))[1]
     c = ext.centroid

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 
 import layers
-from layers.webmap.core import draw_order
-from browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    FOLIUM_IFRAME, SHOTS, TIMEOUT_MS, Session, app_url, browser, skip_without_chromium)
-from browser_support import expected_default as _expected_default
-from browser_support import open_app as _open_app
-from browser_support import wait_for_shapes as _wait_for_shapes
+from layers.catalogue.symbology import draw_order
+from tests.browser_support import FOLIUM_IFRAME, SHOTS, TIMEOUT_MS, Session, skip_without_chromium
+from tests.browser_support import expected_default as _expected_default
+from tests.browser_support import open_app as _open_app
+from tests.browser_support import wait_for_shapes as _wait_for_shapes
 
 pytestmark = skip_without_chromium
 

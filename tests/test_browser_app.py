@@ -19,14 +19,13 @@ import shutil
 import pytest
 
 import layers
-from browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    FOLIUM_IFRAME, ROOT, TIMEOUT_MS, Session, app_url, browser, expected_default, folium_frame,
-    map_js, open_app, query, run_app, shape_count, skip_without_chromium, wait_for_shape_count,
-    wait_for_shapes)
+from tests.browser_support import (FOLIUM_IFRAME, ROOT, TIMEOUT_MS, Session, expected_default, folium_frame,
+    map_js, open_app, query, run_app, shape_count, skip_without_chromium, wait_for_shape_count, wait_for_shapes)
 from geo.chinacoords import wgs84_to_gcj02
 from layers.text import t
 from layers.webmap.assets import DRAW_LOCALE_ZH
-from layers.webmap.core import available_basemaps, draw_order
+from layers.catalogue.symbology import draw_order
+from layers.webmap.basemaps import available_basemaps
 
 pytestmark = skip_without_chromium
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect

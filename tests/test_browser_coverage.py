@@ -7,9 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, draw_square, folium_frame, open_app,
-)
+from tests.browser_support import CHROMIUM, TIMEOUT_MS, Session, draw_square, folium_frame, open_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),

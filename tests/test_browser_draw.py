@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import box
 
 from layers.analysis import drawn as analysis
-from tests.browser_support import CHROMIUM, Session, app_url, browser, draw_square, open_app  # noqa: F401
+from tests.browser_support import CHROMIUM, Session, draw_square, open_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),

@@ -15,9 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from layers.io import project
-from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, folium_frame, map_js, open_app, wait_for_map_with,
-)
+from tests.browser_support import CHROMIUM, TIMEOUT_MS, Session, folium_frame, map_js, open_app, wait_for_map_with
 from tests.test_app_import import parcels
 from tests.test_import import write_shp_zip
 

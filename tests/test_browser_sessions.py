@@ -11,9 +11,7 @@ import json
 
 import pytest
 
-from tests.browser_support import (  # noqa: F401  (app_url and browser are fixtures)
-    CHROMIUM, TIMEOUT_MS, Session, app_url, browser, open_app, wait_for_map_with,
-)
+from tests.browser_support import CHROMIUM, TIMEOUT_MS, Session, open_app, wait_for_map_with
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),

@@ -20,8 +20,7 @@ import pytest
 from shapely.geometry import Point
 
 import layers
-from browser_support import (  # noqa: F401  (browser is a fixture)
-    SHAPES, TIMEOUT_MS, Session, browser, expected_default, skip_without_chromium)
+from tests.browser_support import SHAPES, TIMEOUT_MS, Session, expected_default, skip_without_chromium
 from layers.coverage.mapping import add_coverage
 from layers.webmap.standalone import external_refs, standalone_html, write_standalone
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geo import coverage
+from geo import coverage, scenario
 from geo.crs import local_tm_crs
 from geo.errors import CoverageError
 from geo.network import WalkNetwork
@@ -238,11 +238,11 @@ def test_new_park_scenario_reports_newly_covered_area():
     s = study(lines, [land], kind="residential_landuse", area=box(-10, -10, 1010, 60), cell_m=25.0)
     old = wgs([box(-60, -30, 0, 30)])
     new = wgs([box(950, -30, 1000, 10)])
-    sc = coverage.green_scenario(s, old, new, tolerance_m=0)
+    sc = scenario.green_scenario(s, old, new, tolerance_m=0)
     assert sc.after.share > sc.before.share
     assert sc.new_km2 == pytest.approx(sc.newly_covered.to_crs(CRS).area.sum() / 1e6, rel=1e-6)
     with pytest.raises(CoverageError):
-        coverage.green_scenario(s, old, wgs([Point(0, 0)]))
+        scenario.green_scenario(s, old, wgs([Point(0, 0)]))
 
 
 # --- the network never beats the straight line ---------------------------------------------------

@@ -18,7 +18,7 @@ from geo import coverage
 from geo import osm as osm_mod
 from geo.errors import CoverageError
 from geo.measure import geodesic_area_m2
-from layers.coverage import services as svc
+from layers import coverage as svc
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 

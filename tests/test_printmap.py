@@ -20,10 +20,13 @@ from pyproj import Transformer
 from shapely.geometry import Point, box
 
 import layers
+import layers.printing as pm
 from geo import settings
-from geo.errors import ZJError
+from geo.errors import BasemapWarning, PrintFontError, ZJError
 from geo.measure import geodesic_distance_m
-from layers.printing import core as pm
+from layers.catalogue.sources import document_title
+from layers.printing import fonts as pm_fonts
+from layers.printing import tiles as pm_tiles
 
 DATE = "2026-11-22"
 TITLE_ZH = "张江科学城扩区范围与一区二十二园 (会议用图)"
@@ -87,6 +90,17 @@ def test_every_preset_renders_without_missing_glyphs(preset, tmp_path, offline):
     assert _legend_texts(fig)
     assert DATE in info.footer and "来源" in info.footer or preset == "coverage"
     assert _by_gid(fig, "scalebar", Rectangle) and _by_gid(fig, "north-arrow")
+
+
+# --- sources: every cited document by its title (issue: "seed 004" printed raw) ----------------
+
+@pytest.mark.parametrize("preset", list(pm.PRESETS))
+def test_footer_names_documents_not_seed_numbers(preset):
+    fig = _render(preset, paper="A4")
+    assert not re.search(r"seeds? \d{3}", fig.zj_print.footer), fig.zj_print.footer
+    if preset == "parks":  # hitech_parks cites seed 004
+        assert document_title("seed 004") in fig.zj_print.footer
+        assert document_title("seed 004") != "seed 004"
 
 
 # --- the meeting map: A3 PDF, offline, Chinese title ------------------------------------------
@@ -270,16 +284,16 @@ def test_bad_format_and_unwritable_path(tmp_path):
 
 
 def test_no_cjk_font_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(pm, "_CJK", [])
-    monkeypatch.setattr(pm.font_manager.fontManager, "ttflist", [])
-    with pytest.raises(pm.PrintFontError, match="fonts-noto-cjk"):
+    monkeypatch.setattr(pm_fonts, "_CJK", [])
+    monkeypatch.setattr(pm_fonts.font_manager.fontManager, "ttflist", [])
+    with pytest.raises(PrintFontError, match="fonts-noto-cjk"):
         pm.render("boundaries", paper="A4")
 
 
 # --- optional tile basemap ------------------------------------------------------------------------
 
 def test_basemap_offline_falls_back_to_vector_with_a_warning(offline):
-    with pytest.warns(pm.BasemapWarning, match="OpenStreetMap"):
+    with pytest.warns(BasemapWarning, match="OpenStreetMap"):
         fig = pm.render("boundaries", paper="A4", date=DATE, basemap="osm")
     assert fig.zj_print.basemap is None
     assert not _by_gid(fig, "basemap")
@@ -301,12 +315,12 @@ def test_basemap_online_draws_tiles_and_credits_osm(monkeypatch):
 
     def fake_urlopen(req, timeout):
         calls.append(req.full_url)
-        assert req.get_header("User-agent") == pm.TILE_USER_AGENT and timeout <= 10
+        assert req.get_header("User-agent") == settings.PRINT_TILE_USER_AGENT and timeout <= 10
         return Response(buf.getvalue())
 
-    monkeypatch.setattr(pm.urllib.request, "urlopen", fake_urlopen)
+    monkeypatch.setattr(pm_tiles.urllib.request, "urlopen", fake_urlopen)
     fig = pm.render("boundaries", paper="A4", date=DATE, basemap="osm")
-    assert 1 <= len(calls) <= pm.MAX_TILES and all("tile.openstreetmap.org" in u for u in calls)
+    assert 1 <= len(calls) <= settings.PRINT_MAX_TILES and all("tile.openstreetmap.org" in u for u in calls)
     assert fig.zj_print.basemap == "osm" and _by_gid(fig, "basemap")
     assert "© OpenStreetMap contributors" in fig.zj_print.footer
 

@@ -1,4 +1,4 @@
-"""The app's import step (:func:`layers.io.userlayers.import_upload`), overlays and saved settings.
+"""The app's import step (:func:`layers.io.uploads.import_upload`), overlays and saved settings.
 
 ``import_upload`` is what the app calls for every upload: it must never raise, whatever
 the file; the whole hostile corpus goes through it here.
@@ -15,9 +15,10 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 import layers
-from layers.coverage import services as cov
+from layers import coverage as cov
 from layers.io import importer
-from layers.io.userlayers import import_upload, overlay, overlay_summary, unique_name
+from layers.analysis.overlay import overlay, overlay_summary
+from layers.io.uploads import import_upload, unique_name
 from tests.corpus_gen import CASES, VALID_FC
 from tests.test_hostile_corpus import _CJK, _manifest_cases
 from tests.test_import import points_only, polygons, reference, write_shp_zip
@@ -169,15 +170,15 @@ def test_overlay_against_the_2021_boundary():
 # --- coverage settings in a project ---------------------------------------------------------------
 
 def test_coverage_settings_round_trip_and_hostile_values():
-    state = {"cov_src": "test", "cov_area_zh": "extract", "cov_check_zh": "green5",
-             "cov_demand_test_zh": "area", "cov_min": 7.0, "cov_speed": 4.2, "cov_cats_zh": ["health"],
+    state = {"cov_src": "test", "cov_area": "extract", "cov_check": "green5",
+             "cov_demand_test": "area", "cov_min": 7.0, "cov_speed": 4.2, "cov_cats": ["health"],
              "cov_own_green": "绿地调查", "cov_zone_col": "街道", "unrelated": 1}
     saved = cov.settings_from_state(state, "zh")
     assert saved["minutes"] == 7.0 and saved["area"] == "extract" and saved["own_green"] == "绿地调查"
     saved = json.loads(json.dumps(saved))  # as a project file keeps it
     back = cov.state_from_settings(saved, "en", ["绿地调查"])
-    assert back == {"cov_src": "test", "cov_area_en": "extract", "cov_check_en": "green5",
-                    "cov_demand_test_en": "area", "cov_min": 7.0, "cov_speed": 4.2, "cov_cats_en": ["health"],
+    assert back == {"cov_src": "test", "cov_area": "extract", "cov_check": "green5",
+                    "cov_demand_test": "area", "cov_min": 7.0, "cov_speed": 4.2, "cov_cats": ["health"],
                     "cov_own_green": "绿地调查", "cov_zone_col": "街道"}
     hostile = {"source": "<script>", "minutes": True, "speed_kmh": 99, "area": ["extract"], "check": {"a": 1},
                "categories": [{"x": 1}], "own_green": "not imported", "zone_column": 5,
@@ -189,7 +190,7 @@ def test_coverage_settings_round_trip_and_hostile_values():
 def test_map_layer_escapes_attribute_text_and_shifts_for_gcj02():
     import folium
     from geo.chinacoords import wgs84_to_gcj02
-    from layers.io.userlayers import add_user_layers, feature_collection
+    from layers.webmap.userlayers import add_user_layers, feature_collection
     evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     frame = gpd.GeoDataFrame({"name": [evil], "备注": ["<b>粗</b>"]}, geometry=[Point(121.59, 31.2)], crs=4326)
     fc = feature_collection("<i>layer</i>", frame)
@@ -208,8 +209,9 @@ def test_map_layer_escapes_attribute_text_and_shifts_for_gcj02():
 
 def test_map_shows_at_most_the_cap_and_reuses_the_display_data(monkeypatch):
     import folium
-    from layers.io import userlayers as ul
-    monkeypatch.setattr(ul, "MAX_MAP_FEATURES", 3)
+    from geo import settings
+    from layers.webmap import userlayers as ul
+    monkeypatch.setattr(settings, "MAX_MAP_FEATURES", 3)
     frame = gpd.GeoDataFrame({"name": [f"p{i}" for i in range(5)]},
                              geometry=[Point(121.58 + i * 1e-3, 31.2) for i in range(5)], crs=4326)
     assert ul.shown_count(frame) == 3
@@ -224,7 +226,7 @@ def test_map_shows_at_most_the_cap_and_reuses_the_display_data(monkeypatch):
 
 
 def test_bounds_of_layers():
-    from layers.io.userlayers import bounds_of
+    from layers.webmap.bounds import bounds_of
     a = gpd.GeoDataFrame(geometry=[Point(121.5, 31.1)], crs=4326)
     b = gpd.GeoDataFrame(geometry=[shapely.box(121.6, 31.2, 121.7, 31.3)], crs=4326)
     assert bounds_of([a, b]) == (121.5, 31.1, 121.7, 31.3)
@@ -234,7 +236,7 @@ def test_bounds_of_layers():
 def test_uploads_are_private_and_cleaned(tmp_path, monkeypatch):
     import os
     import tempfile as tf
-    from layers.io import userlayers as ul
+    from layers.io import uploads as ul
     monkeypatch.setattr(tf, "tempdir", str(tmp_path))
     path = ul.save_upload("../../etc/evil.geojson", b"{}")
     assert path.name == "evil.geojson" and path.parent.parent == tmp_path
@@ -250,7 +252,7 @@ def test_uploads_are_private_and_cleaned(tmp_path, monkeypatch):
 
 
 def test_reruns_reuse_measurements_and_overlays_of_the_same_frame_only():
-    from layers.io.userlayers import measure_layer, overlay_with
+    from layers.analysis.overlay import measure_layer, overlay_with
     frame = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(121.59, 31.20, 121.60, 31.21)], crs=4326)
     twin = frame.copy()
     assert measure_layer(frame) is measure_layer(frame)

@@ -13,9 +13,10 @@ from shapely.geometry import LineString, Point, Polygon, shape
 
 import layers
 from geo import settings
-from geo.errors import LayerFileError, ZJError
+from geo.errors import LayerFileError, MapOptionError, ZJError
+from layers.catalogue.symbology import draw_order
 from layers.webmap import assets as webassets
-from layers.webmap import core as webmap
+import layers.webmap as webmap
 
 ALL_IDS = [s.id for s in layers.LAYERS]
 CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "code.jquery.com", "unpkg", "bootstrapcdn", "d3js.org")
@@ -188,17 +189,17 @@ def test_styles_radius_and_rounding():
 
 
 def test_draw_order_puts_context_first():
-    assert webmap.draw_order(["sites", "districts", "science_city_2017"]) == [
+    assert draw_order(["sites", "districts", "science_city_2017"]) == [
         "districts", "science_city_2017", "sites"]
     with pytest.raises(layers.catalogue.loading.LayerNotFoundError):
-        webmap.draw_order(["nope"])
+        draw_order(["nope"])
 
 
 def test_bounds_fall_back_to_the_science_city_box():
     def loader(layer_id):
         raise LayerFileError("missing", "缺失")
 
-    assert webmap.science_city_bounds(loader) == webmap.SCIENCE_CITY_FALLBACK_BOUNDS
+    assert webmap.science_city_bounds(loader) == settings.SCIENCE_CITY_FALLBACK_BOUNDS
     x0, y0, x1, y1 = webmap.science_city_bounds()
     assert 121.3 < x0 < x1 < 121.9 and 30.9 < y0 < y1 < 31.4
 
@@ -212,7 +213,7 @@ def test_gcj02_basemap_shifts_layers():
     plain = webmap.feature_collection(layers.get_spec("districts"), layers.load("districts"), "zh")
     m = webmap.build_map(["districts"], "zh", basemap="amap")
     assert "autonavi" in webmap.map_html(m)
-    (drawn,) = [e for e in webassets.walk(m) if isinstance(e, webmap.folium.GeoJson)]
+    (drawn,) = [e for e in webassets.walk(m) if isinstance(e, folium.GeoJson)]
     c0 = shape(plain["features"][0]["geometry"]).centroid
     c1 = shape(drawn.data["features"][0]["geometry"]).centroid
     lon0, lat0, lon1, lat1 = c0.x, c0.y, c1.x, c1.y
@@ -267,7 +268,7 @@ EXPECTED_BASEMAPS = {
 
 
 def _tile_layers(m) -> list:
-    return [e for e in webassets.walk(m) if isinstance(e, webmap.folium.TileLayer)]
+    return [e for e in webassets.walk(m) if isinstance(e, folium.TileLayer)]
 
 
 @pytest.mark.parametrize("basemap_id", list(EXPECTED_BASEMAPS))
@@ -346,7 +347,7 @@ def _one_site(lon: float = 121.6051234, lat: float = 31.2059876) -> gpd.GeoDataF
 
 def _geojson(m, layer_id: str | None = None) -> dict:
     for e in webassets.walk(m):
-        if isinstance(e, webmap.folium.GeoJson) and (layer_id is None or e.layer_name == layer_id):
+        if isinstance(e, folium.GeoJson) and (layer_id is None or e.layer_name == layer_id):
             return e.data
     raise AssertionError(f"no GeoJson {layer_id}")
 
@@ -414,7 +415,7 @@ def test_opacity_multiplies_stroke_and_fill():
 @pytest.mark.parametrize("bad", [{"science_city_2021": 1.5}, {"science_city_2021": -0.1},
                                  {"science_city_2021": float("nan")}, {"science_city_2021": "x"}])
 def test_bad_opacity_is_refused(bad):
-    with pytest.raises(webmap.MapOptionError):
+    with pytest.raises(MapOptionError):
         webmap.build_map(["science_city_2021"], "zh", opacity=bad, **PLAIN)
     with pytest.raises(layers.catalogue.loading.LayerNotFoundError):
         webmap.build_map(["science_city_2021"], "zh", opacity={"nope": 0.5}, **PLAIN)
@@ -439,7 +440,7 @@ def test_fit_wins_and_is_capped():
     m = webmap.build_map(["districts"], "en", fit=box, center=(31.0, 121.0), zoom=5, **PLAIN)
     (fb,) = [e for e in webassets.walk(m) if type(e).__name__ == "FitBounds"]
     x0, y0, x1, y1 = box
-    assert fb.bounds == [[y0, x0], [y1, x1]] and fb.options["maxZoom"] == webmap.FIT_MAX_ZOOM
+    assert fb.bounds == [[y0, x0], [y1, x1]] and fb.options["maxZoom"] == settings.FIT_MAX_ZOOM
     # a single point (a search result) is fine too
     webmap.build_map(["districts"], "en", fit=(121.6, 31.2, 121.6, 31.2), **PLAIN)
 
@@ -449,7 +450,7 @@ def test_fit_wins_and_is_capped():
     ({"center": (float("nan"), 121.6)}, CoordinateError),
     ({"fit": (121.7, 31.1, 121.5, 31.3)}, CoordinateError),
     ({"fit": (121.5, 31.1)}, CoordinateError),
-    ({"zoom": 40}, webmap.MapOptionError),
+    ({"zoom": 40}, MapOptionError),
 ])
 def test_bad_view_options(kwargs, error):
     with pytest.raises(error) as err:
@@ -548,7 +549,7 @@ def test_url_sync_script_only_when_asked():
     assert "zjGcj02ToWgs84(lon, lat)" in gcj
 
 
-def _all_controls(basemap: str = "carto") -> webmap.folium.Map:
+def _all_controls(basemap: str = "carto") -> folium.Map:
     return webmap.build_map(["districts", "structure", "sites"], "zh", basemap=basemap, meeting=True,
                             title="标题", url_sync=True, fullscreen=True, measure=True, draw=True,
                             legend=True)
@@ -660,13 +661,11 @@ _JS_IMAGE_SIZE = """async (sel) => {
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (browser checks never download one)")
-def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path):
+def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path, browser):
     import functools
     import http.server
     import threading
     from urllib.parse import parse_qs, urlsplit
-
-    sync_api = pytest.importorskip("playwright.sync_api")
 
     ids = [s.id for s in layers.LAYERS if s.visible_by_default]
     pages = {"map.html": webmap.build_map(ids, "zh", meeting=True, url_sync=True),
@@ -694,73 +693,69 @@ def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path):
 
     pts = [(121.6, 31.2), (121.45, 31.05), (121.9, 31.4), (116.39, 39.91), (113.26, 23.13), (2.35, 48.85)]
     try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
-            try:
-                ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-                ctx.route("**/*", route)
-                page = ctx.new_page()
-                page.on("pageerror", lambda e: errors.append(str(e)))
+        ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        try:
+            ctx.route("**/*", route)
+            page = ctx.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
 
-                # 1. all controls drawn, with icons that load from data: URIs
-                page.goto(f"{origin}/parent_map.html?lang=zh&keep=1", wait_until="load")
-                frame = page.frame_locator("iframe")
-                frame.locator(".leaflet-draw-draw-polygon").wait_for(timeout=30_000)
-                f = page.frames[1]
-                icons = {sel: f.evaluate(_JS_IMAGE_SIZE, sel) for sel in (
-                    ".leaflet-draw-draw-polyline", ".leaflet-draw-draw-polygon", ".leaflet-draw-edit-edit",
-                    ".leaflet-control-measure-toggle", ".leaflet-control-zoom-fullscreen",
-                )}
-                for sel, info in icons.items():
-                    assert info and info["bg"].startswith("data:image/") and info["width"] > 0, (sel, info)
-                assert f.locator(".zj-title-main").inner_text() == "张江科学城规划图"
-                assert "图例" in f.locator(".zj-legend summary").inner_text()
+            # 1. all controls drawn, with icons that load from data: URIs
+            page.goto(f"{origin}/parent_map.html?lang=zh&keep=1", wait_until="load")
+            frame = page.frame_locator("iframe")
+            frame.locator(".leaflet-draw-draw-polygon").wait_for(timeout=30_000)
+            f = page.frames[1]
+            icons = {sel: f.evaluate(_JS_IMAGE_SIZE, sel) for sel in (
+                ".leaflet-draw-draw-polyline", ".leaflet-draw-draw-polygon", ".leaflet-draw-edit-edit",
+                ".leaflet-control-measure-toggle", ".leaflet-control-zoom-fullscreen",
+            )}
+            for sel, info in icons.items():
+                assert info and info["bg"].startswith("data:image/") and info["width"] > 0, (sel, info)
+            assert f.locator(".zj-title-main").inner_text() == "张江科学城规划图"
+            assert "图例" in f.locator(".zj-legend summary").inner_text()
 
-                # 2. the JavaScript GCJ-02 formula agrees with geo.chinacoords (< 0.5 m)
-                js = webassets.gcj02_js()
-                fwd = f.evaluate("(pts) => {" + js + "return pts.map(p => zjWgs84ToGcj02(p[0], p[1])); }", pts)
-                gcj = [wgs84_to_gcj02(*pt) for pt in pts]
-                inv = f.evaluate("(pts) => {" + js + "return pts.map(p => zjGcj02ToWgs84(p[0], p[1])); }", gcj)
-                for (jx, jy), (px, py) in list(zip(fwd, gcj)) + list(zip(inv, [gcj02_to_wgs84(*g) for g in gcj])):
-                    assert abs(jx - px) * 111_320 < 0.5 and abs(jy - py) * 111_320 < 0.5
+            # 2. the JavaScript GCJ-02 formula agrees with geo.chinacoords (< 0.5 m)
+            js = webassets.gcj02_js()
+            fwd = f.evaluate("(pts) => {" + js + "return pts.map(p => zjWgs84ToGcj02(p[0], p[1])); }", pts)
+            gcj = [wgs84_to_gcj02(*pt) for pt in pts]
+            inv = f.evaluate("(pts) => {" + js + "return pts.map(p => zjGcj02ToWgs84(p[0], p[1])); }", gcj)
+            for (jx, jy), (px, py) in list(zip(fwd, gcj)) + list(zip(inv, [gcj02_to_wgs84(*g) for g in gcj])):
+                assert abs(jx - px) * 111_320 < 0.5 and abs(jy - py) * 111_320 < 0.5
 
-                # 3. moving the map writes lat/lon/z into the top window's URL, keeping the rest
-                assert f.evaluate(_JS_SET_VIEW, [31.21, 121.61, 14]) == 14
-                page.wait_for_function("() => location.search.includes('z=14.00')", timeout=10_000)
-                q = parse_qs(urlsplit(page.url).query)
-                assert q["lang"] == ["zh"] and q["keep"] == ["1"]
-                assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
+            # 3. moving the map writes lat/lon/z into the top window's URL, keeping the rest
+            assert f.evaluate(_JS_SET_VIEW, [31.21, 121.61, 14]) == 14
+            page.wait_for_function("() => location.search.includes('z=14.00')", timeout=10_000)
+            q = parse_qs(urlsplit(page.url).query)
+            assert q["lang"] == ["zh"] and q["keep"] == ["1"]
+            assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
 
-                # 4. nothing covers the controls (the legend stays clear of the left column);
-                #    the screenshot a reviewer looks at shows the measure control open
-                for sel in (".leaflet-draw-edit-remove", ".leaflet-control-measure-toggle"):
-                    hit = f.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
-                        const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                        return e === document.querySelector(sel) || document.querySelector(sel).contains(e); }""", sel)
-                    assert hit, f"{sel} is covered"
-                frame.locator(".leaflet-control-measure").hover()
-                page.wait_for_timeout(400)
-                SHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SHOTS / "webmap_controls.png"))
+            # 4. nothing covers the controls (the legend stays clear of the left column);
+            #    the screenshot a reviewer looks at shows the measure control open
+            for sel in (".leaflet-draw-edit-remove", ".leaflet-control-measure-toggle"):
+                hit = f.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                    const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                    return e === document.querySelector(sel) || document.querySelector(sel).contains(e); }""", sel)
+                assert hit, f"{sel} is covered"
+            frame.locator(".leaflet-control-measure").hover()
+            page.wait_for_timeout(400)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "webmap_controls.png"))
 
-                # 5. on Amap tiles the URL still gets WGS84 (the displayed centre converted back)
-                page.goto(f"{origin}/parent_map_amap.html", wait_until="load")
-                page.frame_locator("iframe").locator(".leaflet-control-measure").wait_for(timeout=30_000)
-                glon, glat = wgs84_to_gcj02(121.61, 31.21)
-                amap_frame = next(f for f in page.frames if f.url.endswith("/map_amap.html"))
-                amap_frame.wait_for_function("() => { const el = document.querySelector('.folium-map');"
-                                             " return el && window[el.id] && window[el.id]._loaded; }",
-                                             timeout=30_000)
-                page.wait_for_function("() => location.search.includes('z=')", timeout=10_000)  # opening view written
-                assert amap_frame.evaluate(_JS_SET_VIEW, [glat, glon, 15]) == 15
-                page.wait_for_function("() => location.search.includes('z=15.00')", timeout=10_000)
-                q = parse_qs(urlsplit(page.url).query)
-                assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
-                assert not errors, errors
-            finally:
-                browser.close()
+            # 5. on Amap tiles the URL still gets WGS84 (the displayed centre converted back)
+            page.goto(f"{origin}/parent_map_amap.html", wait_until="load")
+            page.frame_locator("iframe").locator(".leaflet-control-measure").wait_for(timeout=30_000)
+            glon, glat = wgs84_to_gcj02(121.61, 31.21)
+            amap_frame = next(f for f in page.frames if f.url.endswith("/map_amap.html"))
+            amap_frame.wait_for_function("() => { const el = document.querySelector('.folium-map');"
+                                         " return el && window[el.id] && window[el.id]._loaded; }",
+                                         timeout=30_000)
+            page.wait_for_function("() => location.search.includes('z=')", timeout=10_000)  # opening view written
+            assert amap_frame.evaluate(_JS_SET_VIEW, [glat, glon, 15]) == 15
+            page.wait_for_function("() => location.search.includes('z=15.00')", timeout=10_000)
+            q = parse_qs(urlsplit(page.url).query)
+            assert abs(float(q["lat"][0]) - 31.21) < 1e-4 and abs(float(q["lon"][0]) - 121.61) < 1e-4
+            assert not errors, errors
+        finally:
+            ctx.close()
     finally:
         server.shutdown()
     # nothing but basemap tiles was ever requested from another host

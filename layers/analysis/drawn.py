@@ -10,9 +10,14 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.errors import GeometryError, ZJError
+from geo.geometry import family
 from geo.measure import geodesic_area_m2, geodesic_length_m
+from layers.analysis.overlay import overlap
 from layers.catalogue.entries import LAYERS
 from layers.catalogue.loading import get_spec, load
+from layers.text import t
+
+__all__ = ["drawn_geometry", "intersecting", "intersecting_table", "measure"]
 
 
 def drawn_geometry(drawing: dict | None,
@@ -60,8 +65,7 @@ def measure(geom: BaseGeometry) -> dict:
         ``kind`` ("point", "line" or "polygon"), ``length_m`` (lines), ``area_km2`` and
         ``perimeter_m`` (polygons).
     """
-    kind = {"Point": "point", "MultiPoint": "point", "LineString": "line",
-            "MultiLineString": "line"}.get(geom.geom_type, "polygon")
+    kind = family(geom.geom_type) or "polygon"
     out: dict = {"kind": kind, "length_m": None, "area_km2": None, "perimeter_m": None}
     if kind == "line":
         out["length_m"] = geodesic_length_m(geom)
@@ -90,7 +94,7 @@ def intersecting(geom: BaseGeometry, layer_ids: Iterable[str] | None = None) -> 
     """
     ids = list(layer_ids) if layer_ids is not None else [s.id for s in LAYERS if s.group != "context"]
     rows = []
-    drawn_is_area = geom.geom_type in ("Polygon", "MultiPolygon")
+    drawn_is_area = family(geom.geom_type) == "polygon"
     for layer_id in ids:
         try:
             gdf = load(layer_id)
@@ -98,15 +102,12 @@ def intersecting(geom: BaseGeometry, layer_ids: Iterable[str] | None = None) -> 
             continue
         hits = gdf[gdf.intersects(geom)]
         for _, f in hits.iterrows():
-            overlap = share = None
-            if drawn_is_area and f.geometry.geom_type in ("Polygon", "MultiPolygon"):
-                inter = f.geometry.intersection(geom)
-                overlap = geodesic_area_m2(inter) / 1e6
-                whole = geodesic_area_m2(f.geometry) / 1e6
-                share = overlap / whole if whole > 0 else None
+            inside = share = None
+            if drawn_is_area and family(f.geometry.geom_type) == "polygon":
+                _, inside, share = overlap(f.geometry, geom)
             rows.append({"layer_id": layer_id, "feature_id": str(f.get("id", "")),
                          "name_zh": f.get("name_zh"), "name_en": f.get("name_en"),
-                         "method": f.get("method"), "overlap_km2": overlap, "share_of_feature": share})
+                         "method": f.get("method"), "overlap_km2": inside, "share_of_feature": share})
     return pd.DataFrame(rows, columns=["layer_id", "feature_id", "name_zh", "name_en", "method",
                                        "overlap_km2", "share_of_feature"])
 
@@ -114,10 +115,9 @@ def intersecting(geom: BaseGeometry, layer_ids: Iterable[str] | None = None) -> 
 def intersecting_table(geom: BaseGeometry, lang: str, layer_ids: Iterable[str] | None = None) -> pd.DataFrame:
     """:func:`intersecting` with columns labelled and names given in ``lang``, for display."""
     df = intersecting(geom, layer_ids)
-    zh = lang == "zh"
     return pd.DataFrame({
-        "图层" if zh else "Layer": [get_spec(i).title(lang) for i in df["layer_id"]],
-        "要素" if zh else "Feature": df["name_zh" if zh else "name_en"],
-        "重叠面积 (km²)" if zh else "Overlap (km²)": pd.to_numeric(df["overlap_km2"], errors="coerce").round(3),
-        "占该要素比例" if zh else "Share of feature": pd.to_numeric(df["share_of_feature"], errors="coerce").round(3),
+        t(lang, "map_layer"): [get_spec(i).title(lang) for i in df["layer_id"]],
+        t(lang, "map_feature"): df["name_zh" if lang == "zh" else "name_en"],
+        t(lang, "map_overlap_km2"): pd.to_numeric(df["overlap_km2"], errors="coerce").round(3),
+        t(lang, "map_share_of_feature"): pd.to_numeric(df["share_of_feature"], errors="coerce").round(3),
     })

@@ -11,6 +11,8 @@ from geo import settings
 from geo.chinacoords import convert_geometry
 from geo.errors import LayerFileError
 
+__all__ = ["SHANGHAI_DISTRICTS", "science_city_expansion", "districts"]
+
 #: Shanghai's 16 districts: adcode → (Chinese, English) name (GB/T 2260).
 SHANGHAI_DISTRICTS: dict[str, tuple[str, str]] = {
     "310101": ("黄浦区", "Huangpu"),

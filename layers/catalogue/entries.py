@@ -6,6 +6,7 @@ well in greyscale when combined with the dash patterns used for schematic shapes
 """
 from __future__ import annotations
 
+from layers.catalogue.sources import PLAN_2017, seed_citation
 from layers.catalogue.spec import LayerSpec, PopupField, Provenance, Style
 
 # Okabe–Ito palette
@@ -29,11 +30,12 @@ METHOD = PopupField("method", "方法", "Method")
 ACCURACY = PopupField("accuracy_m", "预计精度 (米)", "Expected accuracy (m)")
 PROVENANCE_FIELDS = (SOURCE, METHOD, ACCURACY)
 
-SEED_000 = "seed 000: 上海市张江科学城发展“十四五”规划 (沪府发〔2021〕11号)"
-SEED_001 = "seed 001: 上海张江高新区“十四五”发展规划"
-SEED_002 = "seed 002: 张江普陀园发展规划"
-SEED_003 = "seed 003: 张江科学城扩区提质行动方案 (2022–2024)"
-HUFU_2017 = "沪府〔2017〕68号 (张江科学城建设规划, 2017), via shared/docs/BRIEF.md §1"
+# the source documents' citations (titles: layers.catalogue.sources)
+SEED_000 = seed_citation("seed 000")
+SEED_001 = seed_citation("seed 001")
+SEED_002 = seed_citation("seed 002")
+SEED_003 = seed_citation("seed 003")
+HUFU_2017 = f"{PLAN_2017} (张江科学城建设规划, 2017), via shared/docs/BRIEF.md §1"
 
 LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(

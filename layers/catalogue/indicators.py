@@ -24,6 +24,10 @@ import pandas as pd
 from geo.errors import LayerFileError, LayerNotFoundError
 from layers.catalogue.loading import ROOT, display_path, get_spec, layer_ids
 
+__all__ = ["INDICATORS_DIR", "FILES", "COVERAGE_CHECKS", "COLUMNS", "MISSING", "Indicator", "IndicatorTable",
+           "read_table", "indicator_tables", "clear_cache", "get_table", "indicators_frame",
+           "indicators_for_layer"]
+
 #: Folder of the indicator files.
 INDICATORS_DIR = ROOT / "data" / "indicators"
 

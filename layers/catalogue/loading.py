@@ -15,6 +15,8 @@ from layers.catalogue.entries import LAYERS
 from layers.catalogue.spec import LayerSpec
 from layers.catalogue.validate import problems
 
+__all__ = ["ROOT", "layer_ids", "get_spec", "read_file", "display_path", "load", "clear_cache"]
+
 #: Folder holding ``data/``: the project root, or ``$ZJ_DATA_ROOT`` (tests run the app on a copy).
 ROOT = settings.data_root()
 
@@ -93,7 +95,11 @@ def _load_cached(layer_id: str) -> gpd.GeoDataFrame:
     if spec.builder is not None:
         gdf = getattr(builders, spec.builder)(load)
     else:
-        gdf = read_file(spec.file_path(ROOT))
+        path = spec.file_path(ROOT)
+        if path is None:
+            raise LayerFileError(f"layer {spec.id} has neither a file nor a builder",
+                                 f"图层 {spec.id} 既没有文件也没有构建函数")
+        gdf = read_file(path)
     gdf = to_wgs84(gdf)
     found = problems(gdf, spec)
     if found:

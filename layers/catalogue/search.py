@@ -10,6 +10,8 @@ from geo.errors import ZJError
 from layers.catalogue.entries import LAYERS
 from layers.catalogue.loading import get_spec, load
 
+__all__ = ["POINT_BOX_DEG", "Match", "normalise", "search", "clear_cache"]
+
 #: Half-size of the box a point result is shown in, in degrees (≈ 400 m in Shanghai).
 POINT_BOX_DEG = 0.004
 

@@ -6,17 +6,22 @@ from (:class:`Provenance`). Specs hold no data; :mod:`layers.catalogue.loading` 
 """
 from __future__ import annotations
 
+from geo.bilingual import Bilingual
+
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
+__all__ = ["GROUPS", "METHODS", "SCHEMATIC_DASH", "FEATURE_REQUIRED", "Provenance", "Style", "PopupField",
+           "LayerSpec"]
+
 #: Layer groups, in display order, with their Chinese and English titles.
-GROUPS: dict[str, tuple[str, str]] = {
-    "boundaries": ("规划范围", "Boundaries"),
-    "structure": ("空间结构", "Spatial structure"),
-    "industry": ("产业布局", "Industrial layout"),
-    "parks": ("高新区园区", "High-Tech Zone parks"),
-    "sites": ("设施与地标", "Facilities and landmarks"),
-    "context": ("背景", "Context"),
+GROUPS: dict[str, Bilingual] = {
+    "boundaries": Bilingual("规划范围", "Boundaries"),
+    "structure": Bilingual("空间结构", "Spatial structure"),
+    "industry": Bilingual("产业布局", "Industrial layout"),
+    "parks": Bilingual("高新区园区", "High-Tech Zone parks"),
+    "sites": Bilingual("设施与地标", "Facilities and landmarks"),
+    "context": Bilingual("背景", "Context"),
 }
 
 #: Digitising methods a feature or layer may declare.

@@ -9,6 +9,8 @@ from layers.catalogue.entries import LAYERS
 from layers.catalogue.loading import load
 from layers.catalogue.spec import LayerSpec
 
+__all__ = ["summarise", "catalogue_summary", "catalogue_table"]
+
 
 def summarise(spec: LayerSpec) -> dict:
     """Summary of one layer: spec fields, feature count, area, provenance.
@@ -16,7 +18,7 @@ def summarise(spec: LayerSpec) -> dict:
     A layer that fails to load is summarised with ``feature_count`` None and its
     error in ``error``, so one broken file never hides the rest of the catalogue.
     """
-    row = {
+    row: dict[str, object] = {
         "id": spec.id,
         "title_zh": spec.title_zh,
         "title_en": spec.title_en,
@@ -46,7 +48,7 @@ def catalogue_summary() -> list[dict]:
 def catalogue_table(rows: list[dict], lang: str) -> pd.DataFrame:
     """The catalogue summary as a display table with headers in ``lang``."""
     from layers.text import t
-    from layers.webmap.core import format_value
+    from layers.text.webmap import format_value
 
     out = []
     for r in rows:

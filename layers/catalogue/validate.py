@@ -10,6 +10,8 @@ from geo import settings
 from geo.crs import is_wgs84
 from layers.catalogue.spec import FEATURE_REQUIRED, METHODS, LayerSpec
 
+__all__ = ["is_missing", "problems"]
+
 _MULTI = {"MultiPolygon": "Polygon", "MultiLineString": "LineString", "MultiPoint": "Point"}
 
 

@@ -14,6 +14,8 @@ import time
 from geo import settings
 from geo.errors import ZJError
 
+__all__ = ["register_cli", "run_cli"]
+
 
 def _floats(text: str) -> tuple[float, ...]:
     try:
@@ -77,7 +79,7 @@ def _params(args) -> dict:
 
 def _coverage(args) -> int:
     from geo.osm import resolve_osm
-    from layers.coverage import services as svc
+    from layers import coverage as svc
 
     t0 = time.perf_counter()
     osm = resolve_osm(args.osm, progress=not args.json)

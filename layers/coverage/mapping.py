@@ -5,33 +5,30 @@ they are shifted for display only, like the catalogue layers. Every text is esca
 """
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import mapping
 
+from geo import settings
 from geo.chinacoords import convert_frame
-from layers.webmap.core import add_control, esc, layer_control_last, swatch_svg
+from layers.text import t
+from layers.text.coverage import RESULT_LABELS
+from layers.webmap.controls import add_control, layer_control_last
+from layers.webmap.html import esc
+from layers.webmap.legend import swatch_svg
 
 #: Okabe–Ito colours (colour-blind safe), as in the catalogue's styles.
-STYLES = {
+STYLES: dict[str, dict[str, Any]] = {
     "gap": {"color": "#D55E00", "weight": 0.6, "fillColor": "#D55E00", "fillOpacity": 0.55},
     "covered": {"color": "#0072B2", "weight": 0.4, "fillColor": "#56B4E9", "fillOpacity": 0.35},
     "new": {"color": "#CC79A7", "weight": 1.0, "fillColor": "#CC79A7", "fillOpacity": 0.75},
     "source": {"color": "#006D4F", "weight": 2.0, "fillColor": "#009E73", "fillOpacity": 0.45,
                "radius": 4},
 }
-LABELS = {
-    "gap": ("覆盖缺口 (步行不可达)", "gap (not reached on foot)"),
-    "covered": ("已覆盖 (沿路网)", "covered (along the network)"),
-    "new": ("新增绿地新覆盖", "newly covered by the new green"),
-    "source": ("服务设施 / 绿地", "sources (green spaces, facilities, stations)"),
-}
-#: Display simplification of result polygons, m (cells are 25 m; 2 m is invisible at any zoom).
-DISPLAY_SIMPLIFY_M = 2.0
-#: Most features of one result layer drawn on the map; more are merged (export keeps all).
-MAX_FEATURES = 4000
 
 
 def _prepare(gdf: gpd.GeoDataFrame, coords: str) -> gpd.GeoDataFrame:
@@ -41,10 +38,10 @@ def _prepare(gdf: gpd.GeoDataFrame, coords: str) -> gpd.GeoDataFrame:
     polys = out.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     if polys.any():
         geoms = out.geometry.to_numpy().copy()
-        geoms[polys] = shapely.simplify(geoms[polys], DISPLAY_SIMPLIFY_M / 111_320.0,
+        geoms[polys] = shapely.simplify(geoms[polys], settings.COVERAGE_DISPLAY_SIMPLIFY_M / 111_320.0,
                                         preserve_topology=True)
         out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
-    if len(out) > MAX_FEATURES and polys.all():
+    if len(out) > settings.COVERAGE_MAX_FEATURES and polys.all():
         merged = shapely.union_all(out.geometry.to_numpy())
         out = gpd.GeoDataFrame({"area_m2": [float(out["area_m2"].sum())] if "area_m2" in out else [np.nan]},
                                geometry=[merged], crs=out.crs)
@@ -54,8 +51,7 @@ def _prepare(gdf: gpd.GeoDataFrame, coords: str) -> gpd.GeoDataFrame:
 
 
 def _tip(kind: str, row: dict, lang: str) -> str:
-    zh, en = LABELS[kind]
-    parts = [zh if lang == "zh" else en]
+    parts = [RESULT_LABELS[kind].get(lang)]
     name = row.get("name")
     if isinstance(name, str) and name:
         parts.append(name)
@@ -63,7 +59,7 @@ def _tip(kind: str, row: dict, lang: str) -> str:
         parts.append(str(row["category"]))
     d = row.get("dist_m")
     if d is not None and np.isfinite(d):
-        parts.append(("步行 " if lang == "zh" else "walk ") + f"{d:,.0f} m")
+        parts.append(t(lang, "cov_walk") + " " + f"{d:,.0f} m")
     a = row.get("area_m2")
     if a is not None and np.isfinite(a) and a > 0:
         parts.append(f"{a:,.0f} m²")
@@ -89,10 +85,10 @@ def add_result_layer(m: folium.Map, kind: str, gdf: gpd.GeoDataFrame | None, lan
         feature_style = dict(style, fill=True) if geom.geom_type == "Point" else style
         features.append({"type": "Feature", "geometry": mapping(geom),
                          "properties": {"tooltip": _tip(kind, row, lang), "style": feature_style}})
-    group = folium.FeatureGroup(name=esc(LABELS[kind][0 if lang == "zh" else 1]), show=show)
+    group = folium.FeatureGroup(name=esc(RESULT_LABELS[kind].get(lang)), show=show)
     folium.GeoJson({"type": "FeatureCollection", "features": features},
                    style_function=lambda f: f["properties"]["style"],
-                   marker=folium.CircleMarker(radius=style.get("radius", 4), fill=True),
+                   marker=folium.CircleMarker(radius=float(style.get("radius", 4)), fill=True),
                    tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
                    control=False, smooth_factor=0.5).add_to(group)
     group.add_to(m)
@@ -106,7 +102,7 @@ def legend_html(kinds: list[str], lang: str, title: str) -> str:
         style = STYLES[kind]
         shape = "point" if kind == "source" else "polygon"
         rows.append(f'<div class="zj-legend-row">{swatch_svg(shape, style)} '
-                    f'{esc(LABELS[kind][0 if lang == "zh" else 1])}</div>')
+                    f'{esc(RESULT_LABELS[kind].get(lang))}</div>')
     return "".join(rows)
 
 
@@ -123,4 +119,4 @@ def add_coverage(m: folium.Map, layers_: dict[str, gpd.GeoDataFrame | None], lan
     return counts
 
 
-__all__ = ["STYLES", "LABELS", "add_coverage", "add_result_layer", "legend_html"]
+__all__ = ["STYLES", "add_coverage", "add_result_layer", "legend_html"]

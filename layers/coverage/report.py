@@ -10,36 +10,7 @@ from __future__ import annotations
 from geo import settings
 from geo.access import COUNT_LABELS
 from geo.osmparse import DROP_REASONS
-
-#: Frame → (zh, en) for the rows on areas cut by the extract's edge.
-_FRAMES = {
-    "walk": ("步行道路 (保留边界内的部分)", "walkable ways (the parts inside kept)"),
-    "green": ("绿地与广场 (在边界内重建)", "green spaces and plazas (rebuilt inside the edge)"),
-    "residential_landuse": ("居住用地 (在边界内重建)", "residential land (rebuilt inside the edge)"),
-    "buildings": ("建筑 (在边界内重建)", "buildings (rebuilt inside the edge)"),
-    "facilities": ("设施 (在边界内重建)", "facilities (rebuilt inside the edge)"),
-    "metro": ("地铁站 (在边界内重建)", "metro stations (rebuilt inside the edge)"),
-}
-_DEMAND = {
-    "empty": ("没有几何的需求要素 (未计入)", "demand features without geometry (left out)"),
-    "not_polygonal": ("没有面积的需求面 (未计入)", "demand polygons without area (left out)"),
-    "outside": ("在分析范围外的需求要素", "demand features outside the area"),
-    "units": ("需求单元", "demand units"),
-    "joined_to_smaller_piece": ("同时连接其所在小片路网的单元", "units also joined to a smaller piece they lie in"),
-}
-_GREEN = {
-    "given": ("绿地与广场 (全部)", "green spaces and plazas (all)"),
-    "not_polygons": ("非面要素 (未计入)", "not polygons (left out)"),
-    "below_min_area": ("小于最小面积", "below the minimum area"),
-    "in_reach": ("在步行范围内", "within reach"),
-}
-_SECTIONS = {
-    "osm_cut": ("被数据边界切断", "cut by the extract's edge"),
-    "osm_dropped": ("无法读取 (整个文件)", "could not be read (whole file)"),
-    "network": ("步行路网", "walking network"),
-    "demand": ("需求", "demand"),
-    "sources": ("来源", "sources"),
-}
+from layers.text.coverage import INPUT_DEMAND, INPUT_FRAMES, INPUT_GREEN, INPUT_SECTIONS, TABLE_HEADERS
 
 
 def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
@@ -48,12 +19,12 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
     rows: list[dict] = []
 
     def add(section: str, label: tuple[str, str], value) -> None:
-        rows.append({"section": _SECTIONS[section][i], "item": label[i], "value": _count(value)})
+        rows.append({"section": INPUT_SECTIONS[section][i], "item": label[i], "value": _count(value)})
 
     osm = inputs.get("osm") or {}
     for frame, n in (osm.get("cut_by_extract_edge") or {}).items():
-        if n and frame in _FRAMES:
-            add("osm_cut", _FRAMES[frame], n)
+        if n and frame in INPUT_FRAMES:
+            add("osm_cut", INPUT_FRAMES[frame], n)
     for reason, n in (osm.get("dropped") or {}).items():
         if n:
             add("osm_dropped", DROP_REASONS.get(reason, (reason, reason)), n)
@@ -64,7 +35,7 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
         add("network", ("最大片 (长度占比)", "largest piece (share of length)"), share)
         add("network", ("最大片节点 / 全部", "nodes in the largest / all"),
             f"{net['main_nodes']:,} / {net['nodes']:,}")
-    for key, label in _DEMAND.items():
+    for key, label in INPUT_DEMAND.items():
         n = (inputs.get("demand") or {}).get(key)
         if n or key == "units":
             add("demand", label, n or 0)
@@ -72,13 +43,14 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
     per_category = all(isinstance(v, dict) for v in sources.values()) and sources
     groups = sources.items() if per_category else [("", sources)]
     for name, counts in groups:
-        for key, label in {**_GREEN, **COUNT_LABELS,
-                           "units_inside_sources": ("位于来源内的单元 (0 米)",
-                                                    "units inside a source (0 m)")}.items():
+        labels: dict[str, tuple[str, str]] = {**INPUT_GREEN, **COUNT_LABELS,
+                                              "units_inside_sources": ("位于来源内的单元 (0 米)",
+                                                                       "units inside a source (0 m)")}
+        for key, lab in labels.items():
             n = counts.get(key)
             if n:
-                text = (f"{name}: " if name else "") + label[i]
-                rows.append({"section": _SECTIONS["sources"][i], "item": text, "value": _count(n)})
+                text = (f"{name}: " if name else "") + lab[i]
+                rows.append({"section": INPUT_SECTIONS["sources"][i], "item": text, "value": _count(n)})
     return rows
 
 
@@ -119,16 +91,12 @@ def method_rows(lang: str = "zh") -> list[dict]:
             for zh_text, en_text, default, source in rules]
 
 
-_HEADERS = {"section": ("类别", "section"), "item": ("项目", "item"), "value": ("数量", "count"),
-            "rule": ("规则", "rule"), "default": ("默认值", "default"), "source": ("来源", "source")}
-
-
 def table(rows: list[dict], lang: str = "zh"):
     """``rows`` (of :func:`inputs_rows` or :func:`method_rows`) as a frame with headers in ``lang``."""
     import pandas as pd
     i = 0 if lang == "zh" else 1
     frame = pd.DataFrame(rows)
-    return frame.rename(columns={k: v[i] for k, v in _HEADERS.items()})
+    return frame.rename(columns={k: v[i] for k, v in TABLE_HEADERS.items()})
 
 
 __all__ = ["inputs_rows", "method_rows", "table"]

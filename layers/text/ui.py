@@ -170,4 +170,10 @@ TEXT: dict[str, Bilingual] = {
         "GCJ-02 is only for Amap/Tencent basemaps; the file name carries _GCJ02 and the metadata say so. Exchange data in WGS84 or CGCS2000."),
     "exp_make": Bilingual("生成图层文件", "Make the layer file"),
     "exp_html": Bilingual("生成可离线打开的交互地图 (HTML)", "Make an interactive map that opens offline (HTML)"),
+    # shown in both languages at once (.both()): the browser tab and the language picker
+    "page_title": Bilingual("张江科学城规划图", "Zhangjiang Science City"),
+    "language": Bilingual("语言", "Language"),
+    "drawing_name": Bilingual("绘制 {i}", "drawing {i}"),
+    "print_format_pdf": Bilingual("PDF (矢量)", "PDF (vector)"),
+    "print_format_png": Bilingual("PNG 300 dpi", "PNG 300 dpi"),
 }

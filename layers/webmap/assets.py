@@ -42,6 +42,10 @@ from folium.elements import JSCSSMixin
 from geo import settings
 from geo.errors import OfflineAssetError
 
+__all__ = ["ASSET_PACKAGE", "DRAW_LOCALE_ZH", "MAP_CSS_KEEP", "MAP_JS_KEEP", "OfflineAssetError", "asset_text",
+           "control_js", "css_external_urls", "data_url", "draw_locale_js", "external_assets", "gcj02_js",
+           "js_string", "make_offline", "url_sync_js", "walk"]
+
 #: The PyPI package the assets come from (pinned in requirements.txt to match folium).
 ASSET_PACKAGE = "folium-offline"
 

@@ -22,11 +22,16 @@ from dataclasses import dataclass
 
 from geo import settings
 from geo.errors import BasemapKeyError, UnknownBasemapError
+from layers.text import t
+
+__all__ = ["BASEMAPS", "DEFAULT_BASEMAP", "KEY_PLACEHOLDER", "LOCAL_SETTINGS", "TIANDITU_KEY_ENV", "Basemap",
+           "BasemapKeyError", "UnknownBasemapError", "available_basemaps", "basemap_key", "get_basemap",
+           "tianditu_key"]
 
 #: Environment variable holding the Tianditu key.
 TIANDITU_KEY_ENV = settings.TIANDITU_KEY_ENV
 #: Local, git-ignored settings file in the project root (TOML, ``tianditu_key = "..."``).
-LOCAL_SETTINGS = settings.PROJECT_ROOT / "settings.local.toml"
+LOCAL_SETTINGS = settings.PROJECT_ROOT / settings.LOCAL_SETTINGS_NAME
 #: Placeholder of the key in tile URL templates (replaced before the map is rendered).
 KEY_PLACEHOLDER = "{tk}"
 #: What a key may look like (Tianditu keys are 32 hex digits); anything else is refused
@@ -49,14 +54,12 @@ def _tianditu(layer: str) -> str:
 
 @dataclass(frozen=True)
 class Basemap:
-    """A tile basemap.
+    """A tile basemap; its name is the interface text ``map_basemap_<id>`` (:meth:`title`).
 
     Attributes
     ----------
     id : str
         Key in :data:`BASEMAPS`.
-    title_zh, title_en : str
-        Names for the layer control and the basemap picker.
     tiles : str
         Leaflet URL template; ``{tk}`` marks where the key goes.
     attribution : str
@@ -74,8 +77,6 @@ class Basemap:
     """
 
     id: str
-    title_zh: str
-    title_en: str
     tiles: str
     attribution: str
     coords: str = "wgs84"
@@ -85,7 +86,8 @@ class Basemap:
     needs_key: bool = False
 
     def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
+        """The name in the layer control and the basemap picker (text ``map_basemap_<id>``)."""
+        return t(lang, f"map_basemap_{self.id}")
 
     def tile_url(self, key: str | None = None) -> str:
         """The tiles template with the key filled in (``key`` is ignored when none is needed)."""
@@ -108,8 +110,6 @@ def _with_key(base: Basemap, template: str, key: str | None) -> str:
 BASEMAPS: dict[str, Basemap] = {
     "carto": Basemap(
         id="carto",
-        title_zh="浅色底图 (CARTO / OpenStreetMap)",
-        title_en="Light basemap (CARTO / OpenStreetMap)",
         tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
         attribution=_CARTO,
         subdomains="abcd",
@@ -117,8 +117,6 @@ BASEMAPS: dict[str, Basemap] = {
     ),
     "carto_dark": Basemap(
         id="carto_dark",
-        title_zh="深色底图 (CARTO / OpenStreetMap)",
-        title_en="Dark basemap (CARTO / OpenStreetMap)",
         tiles="https://{s}.basemaps.cartocdn.com/dark_all/{z}/{x}/{y}{r}.png",
         attribution=_CARTO,
         subdomains="abcd",
@@ -126,16 +124,12 @@ BASEMAPS: dict[str, Basemap] = {
     ),
     "osm": Basemap(
         id="osm",
-        title_zh="OpenStreetMap 标准底图",
-        title_en="OpenStreetMap standard",
         tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         attribution=_OSM,
         max_zoom=19,
     ),
     "amap": Basemap(
         id="amap",
-        title_zh="高德地图 (GCJ-02, 图层已相应偏移)",
-        title_en="Amap road map (GCJ-02; layers shifted to match)",
         tiles="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
         attribution=_AMAP,
         coords="gcj02",
@@ -144,8 +138,6 @@ BASEMAPS: dict[str, Basemap] = {
     ),
     "amap_satellite": Basemap(
         id="amap_satellite",
-        title_zh="高德卫星影像 (GCJ-02, 图层已相应偏移)",
-        title_en="Amap satellite (GCJ-02; layers shifted to match)",
         tiles="https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
         attribution=_AMAP,
         coords="gcj02",
@@ -154,8 +146,6 @@ BASEMAPS: dict[str, Basemap] = {
     ),
     "tianditu_vec": Basemap(
         id="tianditu_vec",
-        title_zh="天地图 矢量 (CGCS2000)",
-        title_en="Tianditu vector map (CGCS2000)",
         tiles=_tianditu("vec"),
         labels=_tianditu("cva"),
         attribution=_TIANDITU,
@@ -165,8 +155,6 @@ BASEMAPS: dict[str, Basemap] = {
     ),
     "tianditu_img": Basemap(
         id="tianditu_img",
-        title_zh="天地图 影像 (CGCS2000)",
-        title_en="Tianditu imagery (CGCS2000)",
         tiles=_tianditu("img"),
         labels=_tianditu("cia"),
         attribution=_TIANDITU,
@@ -180,10 +168,10 @@ DEFAULT_BASEMAP = "carto"
 
 def _no_key_error(base: Basemap) -> BasemapKeyError:
     return BasemapKeyError(
-        f"the basemap '{base.title_en}' needs a Tianditu key: set the environment variable "
+        f"the basemap '{base.title('en')}' needs a Tianditu key: set the environment variable "
         f"{TIANDITU_KEY_ENV}, or write tianditu_key = \"...\" into {LOCAL_SETTINGS.name} in the "
         "project root (git-ignored); free keys: console.tianditu.gov.cn",
-        f"底图“{base.title_zh}”需要天地图密钥: 请设置环境变量 {TIANDITU_KEY_ENV}, 或在项目根目录的 "
+        f"底图“{base.title('zh')}”需要天地图密钥: 请设置环境变量 {TIANDITU_KEY_ENV}, 或在项目根目录的 "
         f"{LOCAL_SETTINGS.name} 中写入 tianditu_key = \"...\" (该文件不纳入 git); 密钥可在天地图控制台免费申请",
     )
 

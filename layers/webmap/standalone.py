@@ -1,6 +1,6 @@
 """The map as one self-contained HTML file that opens with no internet.
 
-:func:`standalone_html` builds the same map the app shows (:func:`layers.webmap.build_map_report`:
+:func:`standalone_html` builds the same map the app shows (:func:`layers.webmap.build.build_map_report`:
 layers, popups, legend, title, scale, measure and full-screen controls) for a view, lets
 the caller add result layers (``decorate``, e.g. coverage gaps with
 :func:`layers.coverage.mapping.add_coverage`), embeds every script and stylesheet as a
@@ -19,8 +19,12 @@ from typing import Callable, Iterable
 
 import folium
 
+from geo.bilingual import LANGS
+from layers.text import t
 from layers.webmap.assets import OfflineAssetError, make_offline
-from layers.webmap.core import DEFAULT_TITLE, MapBuild, add_control, build_map_report, esc, map_html
+from layers.webmap.build import DEFAULT_TITLE, MapBuild, build_map_report, map_html, page_of
+from layers.webmap.controls import add_control
+from layers.webmap.html import esc
 
 #: ``src``/``href`` attributes and CSS imports that would fetch a script, stylesheet or font.
 _EXTERNAL = re.compile(
@@ -40,9 +44,8 @@ def external_refs(page: str) -> list[str]:
 
 
 def _failures_note(build: MapBuild, lang: str) -> str:
-    zh = lang == "zh"
     rows = "".join(f"<div>{esc(f.title(lang))}: {esc(f.message(lang))}</div>" for f in build.failed)
-    head = "以下图层无法加载" if zh else "These layers could not be loaded"
+    head = t(lang, "map_failed_layers")
     return f'<div class="zj-legend-title">{esc(head)}</div>{rows}'
 
 
@@ -57,15 +60,15 @@ def standalone_map(layer_ids: Iterable[str] | None = None, lang: str = "zh", *, 
         from layers.catalogue.entries import LAYERS
         layer_ids = [s.id for s in LAYERS if s.visible_by_default]
     options = {"draw": False, "url_sync": False, **view_options}
-    text = DEFAULT_TITLE[lang] if title is None and lang in DEFAULT_TITLE else title
+    text = DEFAULT_TITLE.get(lang) if title is None and lang in LANGS else title
     build = build_map_report(list(layer_ids), lang, basemap=basemap, title=text, **options)
     m = build.map
     if build.failed:
         add_control(m, _failures_note(build, lang), "bottomright", "zj-legend")
     if decorate is not None:
         decorate(m)
-    head = f"<title>{html.escape(text or DEFAULT_TITLE.get(lang, ''))}</title>"
-    m.get_root().header.add_child(folium.Element(head), name="zj_title")
+    head = f"<title>{html.escape(text or (DEFAULT_TITLE.get(lang) if lang in LANGS else ''))}</title>"
+    page_of(m).header.add_child(folium.Element(head), name="zj_title")
     make_offline(m)  # again: ``decorate`` may have added elements with CDN assets
     return build
 
@@ -85,13 +88,13 @@ def standalone_html(layer_ids: Iterable[str] | None = None, lang: str = "zh", *,
         A key of :data:`layers.webmap.basemaps.BASEMAPS`; None (default) draws no tiles, so the
         file needs no network at all. A GCJ-02 basemap shifts the layers for display.
     title : str, optional
-        Title block text (escaped); default :data:`layers.webmap.DEFAULT_TITLE`. Also the
+        Title block text (escaped); default :data:`layers.webmap.build.DEFAULT_TITLE`. Also the
         page's ``<title>``.
     decorate : callable, optional
         ``decorate(m)`` adds more to the folium map before it is rendered, e.g.
         ``lambda m: add_coverage(m, run.layers(), lang, title)``.
     **view_options
-        Passed to :func:`layers.webmap.build_map_report`: ``center``, ``zoom``, ``fit``,
+        Passed to :func:`layers.webmap.build.build_map_report`: ``center``, ``zoom``, ``fit``,
         ``bounds``, ``opacity``, ``legend``, ``meeting``, ``date``, ``measure``,
         ``fullscreen``, ``draw`` (default False here), ``url_sync`` (default False).
 

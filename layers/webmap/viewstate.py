@@ -9,13 +9,11 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+from geo import settings
+from geo.bilingual import LANGS
 from layers.catalogue.entries import LAYERS
 
-LANGS = ("zh", "en")
-#: Opening zoom range accepted from a URL (Leaflet zoom levels).
-ZOOM_RANGE = (3.0, 20.0)
-#: Coordinates accepted from a URL: a generous box around Shanghai (lon/lat, WGS84).
-CENTRE_BOX = (119.0, 29.5, 124.0, 33.0)
+__all__ = ["ViewState", "default_layers", "from_query", "to_query"]
 
 
 def default_layers() -> tuple[str, ...]:
@@ -95,11 +93,11 @@ def from_query(params: Mapping, basemaps: tuple[str, ...] = ("carto",)) -> ViewS
     elif base is not None:
         ignored.append(f"basemap {base}")
     lat, lon, z = _float(_first(params, "lat")), _float(_first(params, "lon")), _float(_first(params, "z"))
-    x0, y0, x1, y1 = CENTRE_BOX
+    x0, y0, x1, y1 = settings.URL_CENTRE_BOX
     if lat is not None and lon is not None and x0 <= lon <= x1 and y0 <= lat <= y1:
         state = state.with_(lat=lat, lon=lon)
         if z is not None:
-            state = state.with_(zoom=min(max(z, ZOOM_RANGE[0]), ZOOM_RANGE[1]))
+            state = state.with_(zoom=min(max(z, settings.URL_ZOOM_RANGE[0]), settings.URL_ZOOM_RANGE[1]))
     elif _first(params, "lat") is not None or _first(params, "lon") is not None:
         ignored.append("centre")
     state = state.with_(meeting=_first(params, "meet") in ("1", "true", "yes"))

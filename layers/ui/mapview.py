@@ -1,0 +1,86 @@
+"""The map: its opening view, the page header (or meeting mode), the map itself with the
+planner's layers, drawings and coverage result, and the drawings it sends back."""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from layers.coverage.mapping import add_coverage
+from layers.text import t
+from layers.ui.common import md
+from layers.webmap import MapBuild, available_basemaps, build_map_report, drawings_to_wgs84, userlayers, viewstate
+from layers.webmap.drawings import add_drawings, is_planner_drawing
+
+__all__ = ["build", "header", "opening_view", "render"]
+
+ss = st.session_state
+
+
+def build(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: tuple, meeting: bool,
+          title: str | None, view: tuple, drawings: str, result: dict | None = None) -> MapBuild:
+    """The map for these inputs. It is rebuilt on every run (folium maps cannot be rendered
+    twice); the layer data behind it are cached in layers.webmap, and streamlit-folium
+    keeps the map in the browser as it is when the rebuilt map has the same structure."""
+    made = build_map_report(list(layer_ids), lang, basemap=basemap, opacity=dict(opacity), meeting=meeting,
+                            title=title, url_sync=True, **dict(view))
+    coords = available_basemaps()[basemap].coords if basemap in available_basemaps() else "wgs84"
+    userlayers.add_user_layers(made.map, ss.imported, coords)
+    add_drawings(made.map, json.loads(drawings), lang, coords)
+    if result is not None:
+        add_coverage(made.map, result["layers"], lang, result["title"][lang], coords)
+    return made
+
+
+def opening_view(state: viewstate.ViewState, current: viewstate.ViewState, title: str) -> dict:
+    """The map's opening view: a fly-to, the URL's centre when what the map shows changed,
+    else the last one (so a rerun caused by a drawing does not reset the map)."""
+    # what the map shows; a new drawing or coverage result alone keeps the current view
+    content = (state.layers, state.basemap, state.lang, state.opacity, state.meeting, title, tuple(ss.imported))
+    if ss.fly is not None:
+        view = {"fit": ss.fly}
+        ss.fly = None
+    elif content != ss.get("content"):
+        view = {"center": current.centre, "zoom": current.zoom}
+    else:
+        view = ss.map_view
+    ss.content, ss.map_view = content, view
+    return view
+
+
+def header(lang: str, meeting: bool) -> None:
+    """The page title, or in meeting mode no sidebar and header but a button to leave it."""
+    if meeting:
+        st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+                    "header[data-testid='stHeader']{display:none}</style>", unsafe_allow_html=True)
+        if st.button(t(lang, "exit_meeting"), key="exit_meeting"):
+            ss.pending_meeting_off = True
+            st.rerun()
+    else:
+        st.title(t(lang, "app_title"))
+        st.caption(t(lang, "app_subtitle"))
+
+
+def render(state: viewstate.ViewState, current: viewstate.ViewState) -> None:
+    """Draw the map for ``state``; keep a drawing the planner just made."""
+    lang = state.lang
+    title = ss.get("meeting_title") or t(lang, "app_title")
+    view = opening_view(state, current, title)
+    header(lang, state.meeting)
+    shown = ss.get("coverage") if ss.get("coverage_show", True) else None
+    made = build(state.layers, lang, state.basemap, state.opacity, state.meeting,
+                 title if state.meeting else None, tuple(sorted(view.items())), json.dumps(ss.drawings), shown)
+    if made.failed:  # one line per layer that could not be drawn; the rest of the map still shows
+        st.warning("\n".join(f"- **{md(f.title(lang))}** {t(lang, 'failed')}: {md(f.message(lang))}"
+                             for f in made.failed))
+    if not state.layers:
+        st.info(t(lang, "none"))
+    out = st_folium(made.map, key="map", use_container_width=True, returned_objects=["last_active_drawing"],
+                    height=settings.UI_MAP_HEIGHT_MEETING_PX if state.meeting else settings.UI_MAP_HEIGHT_PX)
+    drawing = (out or {}).get("last_active_drawing")
+    if drawing and is_planner_drawing(drawing):
+        drawing = drawings_to_wgs84([drawing], state.basemap)[0]  # drawn on GCJ-02 tiles → WGS84
+    if drawing and is_planner_drawing(drawing) and drawing not in ss.drawings:
+        ss.drawings = ss.drawings + [drawing]

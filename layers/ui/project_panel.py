@@ -1,0 +1,64 @@
+"""The project panel: save the planner's work as a project file; open one."""
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+
+import layers
+from geo.errors import ZJError
+from layers import coverage as cov
+from layers.io import project, uploads
+from layers.text import t
+from layers.webmap import bounds
+
+__all__ = ["render"]
+
+ss = st.session_state
+
+
+def _project(lang: str) -> project.Project:
+    """The session's work as a project: imported layers, drawings, coverage settings, view."""
+    return project.Project(
+        name=t(lang, "app_title"), layers=dict(ss.imported), drawings=list(ss.drawings),
+        coverage={"settings": cov.settings_from_state(ss, lang),
+                  "figures": (ss.get("coverage") or {}).get("figures")},
+        view={"layers": [s.id for s in layers.LAYERS if ss.get(f"layer_{s.id}")],
+              "basemap": ss.basemap_value, "lang": lang})
+
+
+def _open(lang: str, data: bytes, name: str) -> None:
+    """Open a project file: its layers and drawings join the current work (nothing is replaced)."""
+    try:
+        loaded = project.from_bytes(data, name)
+    except ZJError as exc:
+        st.error(str(exc))
+        return
+    renamed: dict[str, gpd.GeoDataFrame] = {}
+    for layer_name, frame in loaded.layers.items():  # nothing the planner has is replaced
+        renamed[uploads.unique_name(layer_name, list(ss.imported) + list(renamed))] = frame
+    ss.imported = {**ss.imported, **renamed}
+    ss.drawings = list(ss.drawings) + [d for d in loaded.drawings if d not in ss.drawings]
+    ss.pending_layers = [i for i in (loaded.view or {}).get("layers", []) if i in layers.layer_ids()]
+    ss.pending_coverage = cov.state_from_settings((loaded.coverage or {}).get("settings", {}), lang,
+                                                  ss.imported)
+    ss.prj_nonce = ss.get("prj_nonce", 0) + 1
+    ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings))
+    if renamed:
+        ss.fly = bounds.bounds_of(renamed.values())
+    st.rerun()
+
+
+def render(lang: str) -> None:
+    """Save the planner's work as a project file; open one (its layers join the current work)."""
+    prj = _project(lang)
+    # written only when the planner clicks (a deferred download): no cost on other reruns
+    st.download_button(t(lang, "prj_save"), lambda: project.to_bytes(prj), file_name="zhangjiang_project.gpkg",
+                       mime="application/geopackage+sqlite3", key="prj_save", on_click="ignore",
+                       disabled=not (ss.imported or ss.drawings or ss.get("coverage")))
+    with st.form(f"prj_form_{ss.get('prj_nonce', 0)}", border=False):
+        opened = st.file_uploader(t(lang, "prj_open"), type=["gpkg"], key=f"prj_open_{ss.get('prj_nonce', 0)}")
+        go = st.form_submit_button(t(lang, "prj_open_go"), key="prj_open_go")
+    if go and opened is None:
+        st.warning(t(lang, "imp_nofile"))
+    elif go and opened is not None:
+        _open(lang, opened.getvalue(), opened.name)

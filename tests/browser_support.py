@@ -251,13 +251,13 @@ def wait_for_shape_count(page, n: int | None = None, at_least: int = 0, stable_m
 
 
 def wait_for_map_with(page, text: str, stable_ms: int = 800):
-    """Wait until the live map's layer control lists ``text`` and its shapes have settled
-    (an import reruns the app and flies the map); returns the live map Frame."""
+    """Wait until the live map's legend lists ``text`` (an imported layer's "⬆ name") and its
+    shapes have settled (an import reruns the app and flies the map); returns the live map Frame."""
     page.wait_for_function(
         """([sel, text]) => { const f = document.querySelector(sel);
              const d = f && f.contentDocument;
-             return !!d && [...d.querySelectorAll('.leaflet-control-layers-overlays label')]
-                             .some(l => l.innerText.includes(text)); }""",
+             return !!d && [...d.querySelectorAll('.zj-legend li')]
+                             .some(l => l.textContent.includes(text)); }""",
         arg=[FOLIUM_IFRAME, text], timeout=TIMEOUT_MS)
     wait_for_shape_count(page, at_least=1, stable_ms=stable_ms)
     return folium_frame(page)
@@ -286,3 +286,117 @@ def map_js(frame, body: str, arg=None):
     """Evaluate ``body`` (statements ending in ``return``) in the map frame, with ``map``
     bound to the Leaflet map and ``arg`` to ``arg``."""
     return frame.evaluate(f"([arg]) => {{ const map = {JS_FIND_MAP}; {body} }}", [arg])
+
+
+# --- layout: element boxes of the page and of the map inside its iframe (tests/test_browser_layout.py) ---
+
+#: Everything that counts as a map control for the layout checks (nested matches are folded
+#: into the outermost one).
+CONTROLS = (".leaflet-control, .zj-legend, .zj-title, .zj-zoom-targets, .zj-north, "
+            ".leaflet-control-scale")
+
+#: JavaScript (top page): the boxes, in top-page CSS pixels, of the viewport, the live map
+#: iframe, its Leaflet container, every visible control (with ``spill``: its visible parts whose
+#: content overflows their box), the page's ``position: fixed`` elements over the map
+#: (``overlays``), every catalogue path (class ``zj-layer-<id>``) and every visible
+#: ``.zj-label``; null while there is no map.
+JS_LAYOUT = """([sel, ctrlSel]) => {
+  const f = document.querySelector(sel);
+  const d = f && f.contentDocument, w = f && f.contentWindow;
+  if (!d || !w) return null;
+  const c = d.querySelector('.leaflet-container');
+  if (!c) return null;
+  const fb = f.getBoundingClientRect();
+  const ox = fb.left + f.clientLeft, oy = fb.top + f.clientTop;
+  const box = b => ({x: b.left, y: b.top, w: b.width, h: b.height});
+  const inTop = e => { const b = e.getBoundingClientRect();
+                       return {x: b.left + ox, y: b.top + oy, w: b.width, h: b.height}; };
+  const shown = e => { const s = w.getComputedStyle(e), b = e.getBoundingClientRect();
+                       return s.display !== 'none' && s.visibility !== 'hidden' && +s.opacity > 0
+                              && b.width > 0 && b.height > 0; };
+  const cls = e => (e.getAttribute('class') || '').split(/\\s+/);
+  const nameOf = e => cls(e).filter(k => k.startsWith('zj-') || (k.startsWith('leaflet-control-')
+                        && k !== 'leaflet-control-layers-expanded') || k.startsWith('leaflet-draw')
+                        || k.startsWith('leaflet-ruler') || k.startsWith('leaflet-measure')).join(' ')
+                      || cls(e).join(' ') || e.tagName;
+  const spill = e => [e, ...e.querySelectorAll('*')].filter(x => {  // content that does not fit its box
+    const s = w.getComputedStyle(x), b = x.getBoundingClientRect();
+    if (x.clientWidth === 0 || b.width <= 2 || b.height <= 2 || s.textOverflow === 'ellipsis') return false;
+    if (x.checkVisibility && !x.checkVisibility({contentVisibilityAuto: true, opacityProperty: true,
+                                                  visibilityProperty: true})) return false;
+    // text hidden on purpose (an icon button: text-indent past the box, no font size, no colour)
+    if (Math.abs(parseFloat(s.textIndent) || 0) >= x.clientWidth || parseFloat(s.fontSize) === 0
+        || /rgba\\(.*,\\s*0\\)$/.test(s.color)) return false;
+    const fits = (size, client, over) => size <= client + 1 || over === 'auto' || over === 'scroll';
+    return !fits(x.scrollWidth, x.clientWidth, s.overflowX) || !fits(x.scrollHeight, x.clientHeight, s.overflowY);
+  }).map(x => `${x.tagName.toLowerCase()}.${cls(x).join('.')} "${(x.innerText || '').trim().slice(0, 20)}" `
+              + `scroll ${x.scrollWidth}×${x.scrollHeight} > box ${x.clientWidth}×${x.clientHeight}`);
+  const fixed = [...document.body.querySelectorAll('*')].filter(e => {  // page elements fixed over the map
+    const s = getComputedStyle(e), b = e.getBoundingClientRect();
+    return s.position === 'fixed' && !e.contains(f) && s.display !== 'none' && s.visibility !== 'hidden'
+           && b.width > 0 && b.height > 0 && b.right > fb.left && b.left < fb.right && b.bottom > fb.top
+           && b.top < fb.bottom;
+  });
+  const overlays = fixed.filter(e => !fixed.some(o => o !== e && o.contains(e)));
+  const ctrls = [...d.querySelectorAll(ctrlSel)].filter(shown);
+  const outer = ctrls.filter(e => !ctrls.some(o => o !== e && o.contains(e)));
+  const paths = [];
+  for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
+    const m = (p.getAttribute('class') || '').match(/(?:^|\\s)zj-layer-(\\S+)/);
+    if (m) paths.push({layer: m[1], box: inTop(p)});
+  }
+  const labels = [...d.querySelectorAll('.zj-label')]
+    .filter(e => !e.classList.contains('zj-label-hidden') && shown(e))
+    .map(e => ({text: (e.innerText || '').trim().slice(0, 40), box: inTop(e)}));
+  return {viewport: {x: 0, y: 0, w: window.innerWidth, h: window.innerHeight}, iframe: box(fb),
+          container: inTop(c), controls: outer.map(e => ({name: nameOf(e), box: inTop(e), spill: spill(e)})), paths,
+          overlays: overlays.map(e => ({name: [...e.classList].find(k => k.startsWith('st-key-'))
+            || e.getAttribute('data-testid') || e.tagName.toLowerCase(), box: box(e.getBoundingClientRect()), spill: []})),
+          labels, labels_all: d.querySelectorAll('.zj-label').length,
+          labels_hidden: d.querySelectorAll('.zj-label.zj-label-hidden').length,
+          scroll: [window.scrollX, window.scrollY]};
+}"""
+
+
+def layout(page) -> dict | None:
+    """The element boxes of :data:`JS_LAYOUT` (each box a dict x, y, w, h in top-page pixels)."""
+    return page.evaluate(JS_LAYOUT, [FOLIUM_IFRAME, CONTROLS])
+
+
+def wait_for_stable_layout(page, stable_ms: int = 800, timeout_ms: int = TIMEOUT_MS) -> dict:
+    """Wait until the map iframe, its container, controls, paths and labels have kept their
+    boxes for ``stable_ms`` (the map fits, the page resizes, labels are thinned); the layout."""
+    page.evaluate("() => { window.__zjLayout = null; }")
+    page.wait_for_function(
+        f"""([sel, ctrlSel, stable]) => {{
+          const l = ({JS_LAYOUT})([sel, ctrlSel]);
+          if (!l) {{ window.__zjLayout = null; return false; }}
+          const r = b => [b.x, b.y, b.w, b.h].map(v => Math.round(v)).join(',');
+          const sig = [r(l.iframe), r(l.container), ...l.controls.map(c => c.name + r(c.box)),
+                       l.paths.length, ...l.paths.slice(0, 50).map(p => r(p.box)),
+                       ...l.labels.map(x => r(x.box))].join(';');
+          const now = performance.now();
+          if (!window.__zjLayout || window.__zjLayout.sig !== sig) window.__zjLayout = {{sig, since: now}};
+          return now - window.__zjLayout.since >= stable;
+        }}""", arg=[FOLIUM_IFRAME, CONTROLS, stable_ms], polling=100, timeout=timeout_ms)
+    result = layout(page)
+    assert result is not None
+    return result
+
+
+def intersection(a: dict, b: dict) -> dict | None:
+    """The common part of two boxes (dicts x, y, w, h); None when they do not meet."""
+    x0, y0 = max(a["x"], b["x"]), max(a["y"], b["y"])
+    x1, y1 = min(a["x"] + a["w"], b["x"] + b["w"]), min(a["y"] + a["h"], b["y"] + b["h"])
+    return {"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0} if x1 > x0 and y1 > y0 else None
+
+
+def overlaps(a: dict, b: dict, tolerance_px: float = 0.5) -> bool:
+    """Whether two boxes share more than an edge (more than ``tolerance_px`` each way)."""
+    common = intersection(a, b)
+    return common is not None and common["w"] > tolerance_px and common["h"] > tolerance_px
+
+
+def area(b: dict | None) -> float:
+    """Area of a box in square pixels (0 for None)."""
+    return 0.0 if b is None else max(b["w"], 0.0) * max(b["h"], 0.0)

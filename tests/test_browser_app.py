@@ -63,11 +63,14 @@ def session(browser, name: str):
         s.close()
 
 
-def overlay_labels(page) -> list[str]:
-    """The first line (main title) of every overlay entry of the map's layer control."""
-    frame = folium_frame(page)
-    texts = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    return [text.strip().splitlines()[0].strip() for text in texts if text.strip()]
+def overlay_labels(page, lang: str = "zh") -> list[str]:
+    """The titles (in ``lang``) of the catalogue layers the map draws, by the ``zj-layer-<id>``
+    class of their shapes (the map has no layer control: the sidebar switches layers, issue 14)."""
+    found = folium_frame(page).evaluate(
+        "() => [...document.querySelectorAll('.leaflet-overlay-pane [class*=\"zj-layer-\"]')]"
+        ".flatMap(e => [...e.classList]).filter(c => c.startsWith('zj-layer-'))")
+    ids = {c[len("zj-layer-"):] for c in found}
+    return [spec.title(lang) for spec in layers.LAYERS if spec.id in ids]
 
 
 def wait_for_url_view(page, stable_ms: int = 500) -> dict[str, str]:
@@ -183,12 +186,12 @@ def test_language_switch_changes_labels(app_url, browser):
             sidebar.get_by_role("checkbox", name=spec.title("en"), exact=True).wait_for(timeout=TIMEOUT_MS)
 
         first_en = layers.get_spec(draw_order(expected_ids)[0]).title("en")
-        s.page.wait_for_function(
+        s.page.wait_for_function(  # the map is rebuilt in English: its legend names the layers in English
             """([t, sel]) => { const f = document.querySelector(sel);
-                      const c = f && f.contentDocument && f.contentDocument.querySelector('.leaflet-control-layers-overlays');
-                      return c && c.innerText.trim().startsWith(t); }""", arg=[first_en, FOLIUM_IFRAME], timeout=TIMEOUT_MS)
+                      const c = f && f.contentDocument && f.contentDocument.querySelector('.zj-legend');
+                      return c && c.textContent.includes(t); }""", arg=[first_en, FOLIUM_IFRAME], timeout=TIMEOUT_MS)
         wait_for_shapes(s.page, expected)
-        assert sorted(overlay_labels(s.page)) == sorted(layers.get_spec(i).title("en") for i in expected_ids)
+        assert sorted(overlay_labels(s.page, "en")) == sorted(layers.get_spec(i).title("en") for i in expected_ids)
         s.page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'en'",
                                  timeout=TIMEOUT_MS)
         settle(s.page)
@@ -356,6 +359,7 @@ def test_clicking_a_feature_is_not_taken_for_a_drawing(app_url, browser):
     with session(browser, "click is not a drawing") as s:
         open_app(s, f"{app_url}/?lat={lat:.6f}&lon={lon:.6f}&z=16&layers=sites&base=none")
         wait_for_shapes(s.page, len(layers.load("sites")))
+        s.page.locator(".st-key-panel button", has_text=t("zh", "draw_title")).click()  # the panel beside the map
         s.page.get_by_text(t("zh", "draw_hint")).wait_for(timeout=TIMEOUT_MS)
         frame = folium_frame(s.page)
         assert map_js(frame, """let n = 0;

@@ -30,7 +30,7 @@ def test_green_reach_check_shows_figures_gaps_and_a_new_park(app_url, browser):
     s = Session(browser, viewport=(1400, 1400))
     try:
         open_app(s, f"{app_url}/?base=none")
-        s.page.get_by_role("tab", name="覆盖检查").click()
+        s.page.locator(".st-key-panel button", has_text="覆盖检查").click()  # the panel beside the map
         s.page.get_by_role("button", name="运行检查").click()
         share = s.page.locator('[data-testid="stMetric"]').filter(has_text="沿路网覆盖率")
         share.wait_for(timeout=TIMEOUT_MS)
@@ -55,8 +55,7 @@ def test_green_reach_check_shows_figures_gaps_and_a_new_park(app_url, browser):
         s.screenshot("app_coverage_inputs")
 
         # draw a square park in the middle of the view and test it
-        draw_square(s, 30)
-        s.page.get_by_role("tab", name="覆盖检查").click()
+        draw_square(s, 30)  # the coverage panel stays open beside the map
         button = s.page.get_by_role("button", name="测试新绿地")
         button.wait_for(timeout=TIMEOUT_MS)
         s.page.wait_for_timeout(1500)  # the drawing's rerun

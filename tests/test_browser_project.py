@@ -27,7 +27,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def _overlays(page) -> list[str]:
-    return folium_frame(page).locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    """What the live map's legends list (catalogue layers, imported layers "⬆ name", a result)."""
+    return folium_frame(page).locator(".zj-legend li").all_inner_texts()
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -68,7 +69,7 @@ def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser,
         wait_for_map_with(s.page, "⬆ 控规")
 
         # My layers: against the 2021 boundary
-        s.page.get_by_role("tab", name="我的图层").click()
+        s.page.locator(".st-key-panel button", has_text="我的图层").click()  # the panel beside the map
         _choose(s.page, "对照图层", "张江科学城扩区后范围")
         expect(s.page.get_by_text("2 / 3", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
         s.screenshot("app_import_my_layers")

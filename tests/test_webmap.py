@@ -513,7 +513,7 @@ def test_legend_escapes_hostile_titles_and_categories():
 def test_legend_on_the_map_and_off():
     html = webmap.map_html(webmap.build_map(["structure"], "zh"))
     assert "zj-legend" in html and _in_html(html, "一心两核 (空间结构)")
-    assert '"bottomleft"' in html
+    assert '"bottomright"' in html  # issue 14: every control in the right column, east of the plan
     assert "zj-legend-body" not in webmap.map_html(webmap.build_map(["structure"], "zh", legend=False))
 
 
@@ -763,3 +763,175 @@ def test_controls_icons_gcj_formula_and_url_sync_in_chromium(tmp_path, browser):
     assert hosts <= {"a.basemaps.cartocdn.com", "b.basemaps.cartocdn.com", "c.basemaps.cartocdn.com",
                      "d.basemaps.cartocdn.com", "webrd01.is.autonavi.com", "webrd02.is.autonavi.com",
                      "webrd03.is.autonavi.com", "webrd04.is.autonavi.com"}, hosts
+
+
+# --- issue 14: layer control, labels, zoom targets, north arrow, layer classes -------------
+
+def test_layer_control_is_optional_and_collapsed():
+    with_lc = webmap.build_map(["structure"], "zh", **PLAIN)
+    (lc,) = [e for e in webassets.walk(with_lc) if isinstance(e, folium.LayerControl)]
+    assert lc.options["collapsed"] is True
+    without = webmap.build_map(["structure", "sites"], "zh", layer_control=False, **PLAIN)
+    assert not [e for e in webassets.walk(without) if isinstance(e, folium.LayerControl)]
+    html = webmap.map_html(without)
+    assert "L.control.layers" not in html and "zj-layer-structure" in html
+    webmap.layer_control_last(without)  # nothing to move: no error
+
+
+def test_every_catalogue_path_carries_its_layer_class():
+    html = webmap.map_html(webmap.build_map(["structure", "sites"], "zh", **PLAIN))
+    assert '"className": "zj-layer-structure"' in html  # polygons (the GeoJSON layer's option)
+    assert '"className": "zj-layer-sites"' in html  # circle markers (the marker's option)
+
+
+def test_short_labels():
+    from layers.webmap.labels import short_label
+    assert short_label("张江城市副中心 (示意)", "zh") == "张江城市副中心"
+    assert short_label("南部科技创新核: 上海国际医学园区", "zh") == "南部科技创新核"
+    assert short_label("Shanghai Synchrotron Radiation Facility (SSRF)", "en") == "SSRF"
+    assert short_label("Zhangjiang Science City (core park)", "en") == "Zhangjiang Science City"
+    long = short_label("A very long name without any acronym at all", "en")
+    assert long.endswith("…") and len(long) <= settings.LABEL_MAX_CHARS["en"]
+
+
+def test_label_records_rank_and_escape():
+    from layers.webmap.labels import label_markers_js, label_records
+    parks = label_records(layers.get_spec("hitech_parks"), layers.load("hitech_parks"), "zh")
+    assert len(parks) == 22 and [r["rank"] for r in parks] == sorted(r["rank"] for r in parks)
+    assert all(r["kind"] == "point" and r["text"] for r in parks)
+    zones = label_records(layers.get_spec("structure"), layers.load("structure"), "en")
+    assert {r["kind"] for r in zones} == {"area"} and max(r["rank"] for r in zones) < min(r["rank"] for r in parks)
+    for z, (_, geom) in zip(zones, layers.load("structure").geometry.items()):
+        pass
+    structure = layers.load("structure").geometry.union_all()
+    assert all(structure.contains(Point(r["lon"], r["lat"])) for r in zones)  # inside its area
+    assert label_records(layers.get_spec("science_city_2021"), layers.load("science_city_2021"), "zh") == []
+    js = label_markers_js("g", [{"text": HOSTILE, "kind": "point", "lat": 31.2, "lon": 121.6, "rank": 3}])
+    assert "<script" not in js and "alert" in js and "zj-label" in js
+
+
+def test_labels_only_when_asked():
+    ids = ["structure", "hitech_parks", "science_city_2021"]
+    plain = webmap.map_html(webmap.build_map(ids, "zh", **PLAIN))
+    assert "zj-label zj-label" not in plain and "zjLabelPass" not in plain
+    html = webmap.map_html(webmap.build_map(ids, "zh", labels=True, **PLAIN))
+    assert "zjLabelPass" in html and "createPane" in html and "zj-label-hidden" in html
+    assert html.count("zj-label zj-label-point") == 22 and html.count("zj-label zj-label-area") == 3
+    assert _in_html(html, "张江城市副中心") and _in_html(webmap.map_html(
+        webmap.build_map(ids, "en", labels=True, **PLAIN)), "Lujiazui Park")
+
+
+def test_zoom_targets_north_arrow_and_scale():
+    html = webmap.map_html(webmap.build_map(["districts"], "zh", **PLAIN))
+    assert "zj-zoom-sc" in html and "zj-zoom-parks" in html and _in_html(html, "全部园区")
+    assert "leaflet-control zj-north" in html and 'position: "bottomright", imperial: false' in html
+    sc = webmap.layer_bounds("science_city_2021")
+    assert all(json.dumps(v) in html for v in sc) and "map.zjFit(tg[2])" in html  # bounds embedded
+    off = webmap.map_html(webmap.build_map(["districts"], "en", zoom_targets=False, north_arrow=False, **PLAIN))
+    assert "zj-zoom-sc" not in off and "leaflet-control zj-north" not in off and "L.control.scale" in off
+    meeting = webmap.map_html(webmap.build_map(["districts"], "en", meeting=True, **PLAIN))
+    assert f"maxWidth: {settings.MEETING_SCALE_WIDTH}" in meeting and ".zj-north-svg { width: 38px" in meeting
+
+
+def test_zoom_targets_skip_a_layer_that_fails():
+    def loader(layer_id):
+        if layer_id == "hitech_parks":
+            raise LayerFileError("missing", "缺失")
+        return layers.load(layer_id)
+    html = webmap.map_html(webmap.build_map(["districts"], "en", loader=loader, **PLAIN))
+    assert "zj-zoom-sc" in html and "zj-zoom-parks" not in html
+
+
+_JS_BOXES = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const map = window[document.querySelector('.folium-map').id];
+  const b = map.getBounds();
+  return {
+    labels: [...document.querySelectorAll('.zj-label:not(.zj-label-hidden)')].map(box),
+    controls: [...document.querySelectorAll('.leaflet-control')].filter(e => e.offsetWidth > 0).map(box),
+    plan: [...document.querySelectorAll('.leaflet-overlay-pane path')]
+      .filter(p => !p.classList.contains('zj-layer-districts')).map(box)
+      .filter(r => r[2] > 0 && r[3] > 0 && r[0] < innerWidth && r[1] < innerHeight),
+    zoom: map.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+  };
+}"""
+
+
+def _meet(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (browser checks never download one)")
+def test_labels_zoom_targets_and_clear_controls_in_chromium(tmp_path, browser):
+    import functools
+    import http.server
+    import threading
+
+    ids = [s.id for s in layers.LAYERS if s.visible_by_default]
+    for name, meeting in (("normal", False), ("meeting", True)):
+        m = webmap.build_map(ids, "zh", basemap=None, labels=True, layer_control=False, meeting=meeting)
+        (tmp_path / f"{name}.html").write_text(webmap.map_html(m), encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    sc, parks = webmap.layer_bounds("science_city_2021"), webmap.layer_bounds("hitech_parks")
+    try:
+        # the app's map iframe at a 1366 x 768 laptop (sidebar 300 px) and a 1280 x 720 projector
+        for name, (w, h) in (("normal", (1066, 708)), ("meeting", (1280, 720))):
+            ctx = browser.new_context(viewport={"width": w, "height": h})
+            try:
+                page = ctx.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(f"{origin}/{name}.html", wait_until="load")
+                page.locator(".zj-label").first.wait_for(state="attached", timeout=30_000)
+                page.wait_for_timeout(400)
+                got = page.evaluate(_JS_BOXES)
+                labels, controls = got["labels"], got["controls"]
+                assert len(labels) >= 8, (name, len(labels))
+                assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:] if _meet(a, b)]
+                assert not [(a, c) for a in labels for c in controls if _meet(a, c)]
+                assert not [(a, b) for i, a in enumerate(controls) for b in controls[i + 1:] if _meet(a, b)]
+                assert len(got["plan"]) > 40
+                assert not [(p, c) for p in got["plan"] for c in controls if _meet(p, c)], name
+                x0, y0, x1, y1 = got["bounds"]
+                assert x0 <= sc[0] and y0 <= sc[1] and x1 >= sc[2] and y1 >= sc[3]
+                if name == "normal":
+                    assert page.locator("details.zj-legend-body").get_attribute("open") is not None
+                    # zoom targets: all parks, then back to the Science City
+                    z0 = got["zoom"]
+                    page.locator(".zj-zoom-parks").click()
+                    page.wait_for_timeout(300)
+                    after = page.evaluate(_JS_BOXES)
+                    x0, y0, x1, y1 = after["bounds"]
+                    assert after["zoom"] < z0 and x0 <= parks[0] and y0 <= parks[1] and x1 >= parks[2] \
+                        and y1 >= parks[3]
+                    page.locator(".zj-zoom-sc").click()
+                    page.wait_for_timeout(300)
+                    back = page.evaluate(_JS_BOXES)
+                    assert back["zoom"] == z0
+                    assert not [(a, b) for i, a in enumerate(back["labels"]) for b in back["labels"][i + 1:]
+                                if _meet(a, b)]
+                else:
+                    assert page.locator(".zj-title-main").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 28
+                    assert page.locator(".zj-label").first.evaluate(
+                        "e => parseFloat(getComputedStyle(e).fontSize)") >= 18
+                    assert page.locator(".zj-north svg").bounding_box()["height"] >= 50
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"webmap_labels_{name}.png"))
+                assert not errors, errors
+            finally:
+                ctx.close()
+        # a narrow map opens with the legend collapsed
+        ctx = browser.new_context(viewport={"width": 900, "height": 640})
+        try:
+            page = ctx.new_page()
+            page.goto(f"{origin}/normal.html", wait_until="load")
+            page.locator(".zj-legend").wait_for(timeout=30_000)
+            assert page.locator("details.zj-legend-body").get_attribute("open") is None
+        finally:
+            ctx.close()
+    finally:
+        server.shutdown()

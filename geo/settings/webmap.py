@@ -25,11 +25,24 @@ MAP_LEGEND_CACHE_SIZE = 128
 #: Science City extent used when no boundary layer loads: (lon_min, lat_min, lon_max, lat_max)
 #: (the 2021 boundary's box, rounded outwards to 0.01°).
 SCIENCE_CITY_FALLBACK_BOUNDS = (121.50, 31.05, 121.72, 31.25)
-#: Padding (px, right and bottom) when fitting the opening view: room for the layer control
-#: (about 200 px wide at 12 px text) and the attribution line.
-FIT_PADDING_BR = (200, 30)
-#: Padding (px, top and left) when fitting the opening view (project choice: a small margin).
+#: Padding (px, right and bottom) when fitting the opening view, before the page measures
+#: its controls: the right column (measure, zoom targets, a collapsed legend, scale and
+#: north arrow, zoom, full screen, draw: about 120 px wide at 12 px text) and a small margin. At load the map fits
+#: again with the measured control columns (layers.webmap.layout), never less than this.
+FIT_PADDING_BR = (130, 10)
+#: Padding (px, top and left) when fitting the opening view (project choice: a small margin;
+#: every control sits on the right, layers.webmap.layout).
 FIT_PADDING_TL = (10, 10)
+#: Gap (px) kept between a control column and the fitted features (project choice).
+FIT_CONTROL_GAP = 8
+#: Most of the map's width the measured control columns may reserve when fitting; on a
+#: narrower map (a phone, a split screen) the fit falls back to the fixed paddings above
+#: (project choice: the features must stay larger than the controls).
+FIT_MAX_PADDING_SHARE = 0.6
+#: Maps narrower than this (px) open with the legend collapsed, outside meeting mode
+#: (measured in Chromium: at 1280 x 720 the map is about 980 px wide and the open legend,
+#: 270 px, would take a quarter of it).
+LEGEND_COLLAPSE_WIDTH = 1000
 #: Deepest zoom a ``fit`` box opens at (a search result may be a single point; 16 shows
 #: a block with its streets).
 FIT_MAX_ZOOM = 16
@@ -40,6 +53,22 @@ DEFAULT_ZOOM = 13.0
 FIT_START_ZOOM = 12
 #: Leaflet zoom levels a caller may ask for (Leaflet's own range; tiles stop at 18–20).
 ZOOM_LIMITS = (0.0, 22.0)
+
+#: Longest scale bar (px), and in meeting mode (Leaflet's default is 100; a projector needs
+#: a bar readable from the back of a room).
+MAP_SCALE_WIDTH = 100
+MEETING_SCALE_WIDTH = 200
+
+# --- Feature labels (layers.webmap.labels) ------------------------------------------------
+#: Longest label (characters) by language; a longer name shows its acronym in brackets, if
+#: it has one, or is cut with an ellipsis (project choice: a label stays shorter than a
+#: sixth of a 1280 px wide map at 12 px text).
+LABEL_MAX_CHARS = {"zh": 10, "en": 24}
+#: Gap (px) kept around a shown label when hiding overlapping ones (project choice: halos
+#: of neighbouring labels do not touch).
+LABEL_GAP = 2
+#: Tolerance (degrees, about 10 m) of the pole of inaccessibility an area's label sits on.
+LABEL_POLE_TOLERANCE = 1e-4
 
 # --- Popups and legend ---------------------------------------------------------------------
 #: Widest popup (px), and in meeting mode (project choice: a popup table of 12 rows stays

@@ -110,6 +110,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="structure",
+        label_rank=1,
         title_zh="一心两核 (空间结构)",
         title_en="One centre, two cores (spatial structure)",
         group="structure",
@@ -134,6 +135,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="corridors",
+        label_rank=5,
         title_zh="多廊: 三横三纵蓝绿廊道与生态空间",
         title_en="Blue-green corridors and ecological spaces",
         group="structure",
@@ -186,6 +188,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="hitech_parks",
+        label_rank=2,
         title_zh="张江高新区一区二十二园",
         title_en="The 22 parks of the Zhangjiang High-Tech Zone",
         group="parks",
@@ -217,6 +220,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="putuo_subparks",
+        label_rank=3,
         title_zh="普陀园十四个子园",
         title_en="The 14 sub-parks of the Putuo park",
         group="parks",
@@ -242,6 +246,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec(
         id="sites",
+        label_rank=4,
         title_zh="科学设施、机构与地标",
         title_en="Science facilities, institutions and landmarks",
         group="sites",

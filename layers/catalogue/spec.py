@@ -143,6 +143,10 @@ class LayerSpec:
     description_zh: str = ""
     description_en: str = ""
     visible_by_default: bool = True
+    #: Label priority on the web map (1 first; None: the layer's features carry no label).
+    label_rank: int | None = None
+    #: Property naming a feature on its map label ("name_*": ``name_zh`` or ``name_en``).
+    label_field: str = "name_*"
 
     def __post_init__(self) -> None:
         if (self.path is None) == (self.builder is None):
@@ -156,6 +160,12 @@ class LayerSpec:
         if len(self.geometry_types) == 1:
             return self.geometry_types[0]
         return "Mixed (" + ", ".join(self.geometry_types) + ")"
+
+    def label_column(self, lang: str) -> str:
+        """Property holding a feature's map label in ``lang`` (see ``label_field``)."""
+        if self.label_field.endswith("_*"):
+            return self.label_field[:-1] + ("zh" if lang == "zh" else "en")
+        return self.label_field
 
     @property
     def is_areal(self) -> bool:

@@ -23,6 +23,11 @@ TEXT: dict[str, Bilingual] = {
     "map_fullscreen": Bilingual("全屏", "Full screen"),
     "map_exit_fullscreen": Bilingual("退出全屏", "Exit full screen"),
     "map_sqkm": Bilingual("平方公里", "km²"),
+    # controls kept out of the map's way (layers.webmap.layout)
+    "map_zoom_sc": Bilingual("张江科学城", "Science City"),
+    "map_zoom_parks": Bilingual("全部园区", "All parks"),
+    "map_zoom_targets": Bilingual("缩放到", "Zoom to"),
+    "map_north": Bilingual("指北针 (上为北)", "North arrow (north is up)"),
     # the title block and the standalone page
     "map_default_title": Bilingual("张江科学城规划图", "Zhangjiang Science City planning map"),
     "map_failed_layers": Bilingual("以下图层无法加载", "These layers could not be loaded"),

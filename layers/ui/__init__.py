@@ -6,7 +6,9 @@
 - ``import_panel``: uploading a planner's file, choosing its layer or CRS, the imported layers
 - ``project_panel``: saving and opening project files
 - ``urlview``: the sidebar's choices as a shareable view, written to the URL
-- ``mapview``: the page header, the map with the planner's layers, drawings and coverage result
+- ``layout``: the map fills the window: page CSS, the one-line header, the panel beside the map, meeting mode's bar
+- ``sequence``: stepping through saved views (◀ / ▶) and saving the current one
+- ``mapview``: the map with the planner's layers, drawings and coverage result
 - ``draw_tab``: the latest drawing's figures and the plan features it meets
 - ``mylayers_tab``: an imported layer's figures and its overlay with other layers
 - ``coverage_tab``: a coverage check's inputs and parameters; running it

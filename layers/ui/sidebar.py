@@ -1,5 +1,5 @@
-"""The sidebar: language, search, catalogue layers, the import panel, opacity and zoom,
-basemap and meeting mode."""
+"""The sidebar: language, search, catalogue layers (the one place to switch them: the map has
+no layer control) and map labels, the import panel, opacity and zoom, basemap and meeting mode."""
 from __future__ import annotations
 
 import streamlit as st
@@ -84,6 +84,7 @@ def render(lang: str, basemap_ids: tuple[str, ...]) -> list[str]:
                 for spec in specs:
                     st.checkbox(spec.title(lang), key=f"layer_{spec.id}")
         selected = [s.id for s in layers.LAYERS if ss[f"layer_{s.id}"]]
+        st.checkbox(t(lang, "labels"), key="labels")
         import_panel.render(lang)
         _layer_settings(lang, selected)
         _basemap(lang, basemap_ids)

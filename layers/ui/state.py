@@ -21,7 +21,7 @@ from typing import Any
 
 import layers
 from layers.text import LANG_CHOICES, t
-from layers.webmap import viewstate
+from layers.webmap import sequence, viewstate
 
 __all__ = ["APP_KEYS", "Key", "RELABELLED", "WIDGET_KEYS", "apply_pending", "declared", "init_state",
            "is_declared", "lang_of", "seed", "switch_language"]
@@ -41,6 +41,10 @@ def _none() -> None:
     return None
 
 
+def _prepared() -> list:
+    return list(sequence.prepared())
+
+
 #: Keys the UI code writes itself; ``default`` is set by :func:`init_state` on a session's first run
 #: (``None`` as default factory: set elsewhere on that first run, or only when needed).
 APP_KEYS: tuple[Key, ...] = (
@@ -53,7 +57,11 @@ APP_KEYS: tuple[Key, ...] = (
     Key("lang_shown", "str", None, "the language of the last run (to translate default titles on a switch)"),
     Key("pending_layers", "list[str]", None, "layers to switch on at the start of the next run"),
     Key("pending_coverage", "dict[str, object]", None, "coverage widget values to set at the next run (project)"),
-    Key("pending_meeting_off", "bool", None, "leave meeting mode at the start of the next run"),
+    Key("pending_panel", "str", None, "the panel to open at the start of the next run (a new drawing: its figures)"),
+    Key("goto", "dict | None", _none, "the opening view (fit or centre/zoom) of a saved view stepped to on this run"),
+    Key("seq_views", "list[sequence.SavedView]", _prepared,
+        "the session's view sequence: the prepared meeting views, then the planner's saved ones"),
+    Key("seq_index", "int | None", _none, "the view of the sequence shown last (None: not stepped yet)"),
     Key("coverage_n", "int", None, "number of coverage results made in this session"),
     Key("coverage", "dict | None", None, "the last coverage result (figures, layers, tables, title)"),
     Key("print_file", "tuple[str, bytes, str] | None", None, "the last print map: file name, bytes, format"),
@@ -86,6 +94,18 @@ WIDGET_KEYS: tuple[Key, ...] = (
     Key("meeting", "bool", None, "meeting mode on"),
     Key("meeting_title", "str", None, "the title shown in meeting mode (default: the app title)"),
     Key("exit_meeting", "bool", None, "leave meeting mode"),
+    Key("labels", "bool", None, "name labels of parks, sites and zones on the map"),
+    Key("panel", "str | None", None, "the panel open beside the map (a key of layout.PANELS), or None"),
+    Key("seq_prev", "bool", None, "step back to the previous saved view"),
+    Key("seq_next", "bool", None, "step on to the next saved view"),
+    Key("seq_save", "bool", None, "save the current view at the end of the sequence"),
+    # layout containers (layers.ui.layout): their keys name them in the page CSS (st-key-…)
+    Key("zj_head", "container", None, "the one-line header above the map"),
+    Key("zj_body", "container", None, "the row of the map and the panel beside it"),
+    Key("zj_mapcol", "container", None, "the map's column"),
+    Key("zj_panel", "container", None, "the panel column beside the map (hidden when no panel is chosen)"),
+    Key("zj_p_{panel}", "container", None, "one panel (hidden unless chosen)"),
+    Key("zj_meetbar", "container", None, "meeting mode's bar: the view sequence and leaving meeting mode"),
     Key("map", "dict", None, "the map (streamlit-folium): what the browser returned"),
     # import panel and projects
     Key("imp_form_{n}", "form", None, "the import form (renewed by imp_nonce)"),
@@ -157,7 +177,7 @@ WIDGET_KEYS: tuple[Key, ...] = (
 RELABELLED: tuple[str, ...] = (
     "search_pick", "zoom_pick", "basemap", "cov_src", "cov_area", "cov_check", "cov_demand_{src}", "cov_cats",
     "exp_layers", "exp_format", "exp_crs", "print_preset", "print_format", "imp_crs", "mine_against",
-    "ind_table", "ind_layer")
+    "ind_table", "ind_layer", "panel")
 
 
 def _pattern(name: str) -> str:
@@ -210,13 +230,14 @@ def init_state(ss: MutableMapping, query: dict, basemaps: tuple[str, ...]) -> No
 
 def apply_pending(ss: MutableMapping) -> None:
     """Apply the changes asked for after the widgets were drawn (indicator links, a project's
-    coverage settings, leaving meeting mode), before the widgets of this run exist."""
+    coverage settings), before the widgets of this run exist."""
     for layer_id in ss.pop("pending_layers", []):
         ss[f"layer_{layer_id}"] = True
     for key, value in (ss.pop("pending_coverage", None) or {}).items():
         ss[key] = value
-    if ss.pop("pending_meeting_off", False):
-        ss["meeting"] = False
+    panel = ss.pop("pending_panel", None)
+    if panel is not None:
+        ss["panel"] = panel
 
 
 def seed(ss: MutableMapping, key: str, default: Any) -> None:

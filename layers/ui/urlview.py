@@ -20,13 +20,18 @@ def view_state(lang: str, selected: list[str]) -> viewstate.ViewState:
 
 def write_url(state: viewstate.ViewState, basemap_ids: tuple[str, ...]) -> viewstate.ViewState:
     """Write ``state`` into the URL, with the centre and zoom the map last wrote there (dropped
-    when the map is about to fly elsewhere); the view the URL held before, so corrected."""
+    when the map is about to fly elsewhere, a saved view's when it steps to one); the view the
+    URL held before, so corrected."""
     qp = st.query_params
     current = viewstate.from_query(qp.to_dict(), basemaps=basemap_ids)  # lat/lon/z as the map last wrote them
-    if ss.fly is not None:
+    goto = ss.get("goto") or {}
+    if ss.fly is not None or "fit" in goto:
         for key in ("lat", "lon", "z"):
             qp.pop(key, None)
         current = current.with_(lat=None, lon=None, zoom=None)
+    elif goto.get("center") is not None:  # a saved view's place
+        (lat, lon), zoom = goto["center"], goto.get("zoom")
+        current = current.with_(lat=float(lat), lon=float(lon), zoom=None if zoom is None else float(zoom))
     wanted = viewstate.to_query(state.with_(lat=current.lat, lon=current.lon, zoom=current.zoom))
     for key in ("meet", "op"):
         if key not in wanted:

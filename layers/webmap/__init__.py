@@ -10,6 +10,8 @@ html          escaping, property values, feature names, tooltips, the one popup 
 features      catalogue layers as rounded, styled browser GeoJSON and folium layers
 legend        the legend (swatches, categories, schematic key) and the title block
 controls      HTML controls and scripts, measure, draw, layer-control order
+layout        controls kept out of the map's way: the measured fit, zoom targets, north arrow, scale
+labels        feature name labels and the browser pass hiding overlapping ones
 options       checks of view options (boxes, centre, zoom, opacity)
 bounds        extents: the Science City, a layer, a set of frames
 failures      loading a map's layers; each failure a bilingual message

@@ -216,7 +216,7 @@ function zjGcj02ToWgs84(lon, lat) {{
 def url_sync_js(map_var: str, gcj02: bool = False) -> str:
     """Script writing the map's centre and zoom into the top window's URL on ``moveend``.
 
-    Sets ``lat`` and ``lon`` (WGS84, 5 decimals) and ``z`` (2 decimals) with
+    Also writes the opening view. Sets ``lat`` and ``lon`` (WGS84, 5 decimals) and ``z`` (2 decimals) with
     ``history.replaceState``, keeping every other query parameter and causing no
     reload or Streamlit rerun. With ``gcj02`` the displayed centre is converted back
     to WGS84 first. Errors (a standalone file, a cross-origin frame) are swallowed.
@@ -224,7 +224,7 @@ def url_sync_js(map_var: str, gcj02: bool = False) -> str:
     inverse = gcj02_js() if gcj02 else ""
     to_wgs = "var w = zjGcj02ToWgs84(lon, lat); lon = w[0]; lat = w[1];" if gcj02 else ""
     return f"""(function (map) {{
-{inverse}  map.on("moveend", function () {{
+{inverse}  function write() {{
     try {{
       var c = map.getCenter().wrap(), lon = c.lng, lat = c.lat;
       {to_wgs}
@@ -234,7 +234,9 @@ def url_sync_js(map_var: str, gcj02: bool = False) -> str:
       url.searchParams.set("z", map.getZoom().toFixed(2));
       if (url.href !== win.location.href) win.history.replaceState(win.history.state, "", url.href);
     }} catch (e) {{ /* no URL sync here: standalone file or cross-origin frame */ }}
-  }});
+  }}
+  map.on("moveend", write);
+  map.whenReady(write);  // the opening view too (the opening fit is not animated: no later moveend)
 }})({map_var});
 """
 

@@ -38,7 +38,7 @@ def add_control(m: folium.Map, html_text: str, position: str, css_class: str,
 
 
 class MeasureControl(plugins.MeasureControl):
-    """folium's MeasureControl, first in its corner, with the Leaflet ≥ 1.8 fix applied first.
+    """folium's MeasureControl with the Leaflet ≥ 1.8 fix applied first.
 
     (leaflet-measure 2.1.7 pans to its invisible capture marker on focus under Leaflet
     1.8+, its issue 171; folium carries the same fix with a link in a comment, which
@@ -55,8 +55,6 @@ class MeasureControl(plugins.MeasureControl):
             });
             var {{ this.get_name() }} = new L.Control.Measure({{ this.options|tojavascript }});
             {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
-            (function (c) { c.parentNode.insertBefore(c, c.parentNode.firstChild); })(
-                {{ this.get_name() }}.getContainer());
         {% endmacro %}
         """)
 
@@ -64,8 +62,8 @@ class MeasureControl(plugins.MeasureControl):
 def measure_control(lang: str) -> MeasureControl:
     """The measure control (distance and area, metric; km² labelled in ``lang``)."""
     return MeasureControl(
-        # top right, above the layer control: the left column (title, zoom, full screen,
-        # draw) and the legend below it leave no room on short maps
+        # top right with every other control: the city centre's parks lie west of the
+        # Science City, nothing east of it (layers.webmap.layout)
         position="topright",
         primary_length_unit="meters",
         secondary_length_unit="kilometers",
@@ -83,7 +81,7 @@ def draw_control() -> plugins.Draw:
     shape = {"color": "#D55E00", "weight": 3, "opacity": 0.9, "fillOpacity": 0.1}
     return plugins.Draw(
         export=False,
-        position="topleft",
+        position="topright",
         show_geometry_on_click=False,
         draw_options={
             "polyline": {"shapeOptions": shape, "metric": True},

@@ -1,4 +1,4 @@
-"""Page CSS of the web map: a compact layer control, the legend, the title block, meeting mode."""
+"""Page CSS of the web map: compact controls, the legend, the title block, labels, meeting mode."""
 from __future__ import annotations
 
 __all__ = ["MAP_CSS", "MEETING_CSS"]
@@ -25,6 +25,18 @@ MAP_CSS = """<style>
 .zj-title { padding: 6px 10px; max-width: 420px; }
 .zj-title-main { font-size: 16px; font-weight: bold; }
 .zj-title-sub { font-size: 11px; color: #555; }
+.leaflet-container .leaflet-bar.zj-zoom-targets a { width: auto; min-width: 26px; padding: 0 8px; white-space: nowrap;
+  font-size: 12px; font-weight: bold; }
+.zj-north { background: rgba(255,255,255,0.85); border-radius: 4px; padding: 2px 3px; line-height: 0; }
+.zj-north-svg { width: 20px; height: 33px; }
+.leaflet-right .leaflet-control-scale { clear: none; margin-top: 14px; }
+.leaflet-control-scale-line { background: rgba(255,255,255,0.8); }
+.zj-label-anchor { background: none; border: none; }
+.zj-label { position: absolute; white-space: nowrap; font: 600 12px/1.2 sans-serif; color: #1a1a1a;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; pointer-events: none; }
+.zj-label-area { transform: translate(-50%, -50%); font-weight: 700; color: #333; }
+.zj-label-point { left: 9px; transform: translateY(-50%); }
+.zj-label-hidden { display: none; }
 </style>"""
 
 #: Extra CSS in meeting mode: everything readable from across a room or on a projector.
@@ -34,12 +46,17 @@ MEETING_CSS = """<style>
 .leaflet-control-layers-selector { width: 16px; height: 16px; }
 .leaflet-tooltip { font-size: 16px; }
 .leaflet-popup-content .zj-popup { font-size: 16px !important; max-width: 560px !important; }
-.zj-legend { font-size: 15px; max-width: 360px; max-height: min(35vh, calc(100vh - 440px)); }
-.zj-legend svg { transform: scale(1.25); margin: 0 3px; }
-.zj-title { padding: 10px 16px; max-width: 640px; }
-.zj-title-main { font-size: 28px; }
-.zj-title-sub { font-size: 15px; }
-.leaflet-control-scale-line { font-size: 14px; }
+.zj-legend { font-size: 18px; line-height: 1.3; max-width: 380px; max-height: min(40vh, calc(100vh - 400px)); }
+.zj-legend svg { transform: scale(1.3); margin: 0 4px; }
+.zj-title { padding: 10px 16px; max-width: 440px; }
+.zj-title-main { font-size: 30px; line-height: 1.2; }
+.zj-title-sub { font-size: 18px; }
+.leaflet-control-scale-line { font-size: 20px; line-height: 1.3; border-width: 3px; padding: 2px 8px; }
+.leaflet-right .leaflet-control-scale { margin-top: 30px; }
+.zj-north-svg { width: 38px; height: 63px; }
+.leaflet-container .leaflet-bar.zj-zoom-targets a { font-size: 18px; height: 36px; line-height: 36px; padding: 0 12px; }
+.zj-label { font-size: 20px; }
+.zj-label-point { left: 11px; }
 .leaflet-control-attribution { font-size: 12px; }
 .leaflet-draw-tooltip, .leaflet-measure-resultpopup, .leaflet-control-measure { font-size: 15px; }
 </style>"""

@@ -26,12 +26,17 @@ from layers.catalogue.spec import LayerSpec
 from layers.webmap.html import layer_attribution, layer_label, popup_html, tooltip_html
 
 __all__ = ["DISPLAY_SIMPLIFY_GROUPS", "add_layer", "display_frame", "display_layer", "feature_collection",
-           "round_coords", "scale_opacity", "simplify_for_display"]
+           "layer_class", "round_coords", "scale_opacity", "simplify_for_display"]
 
 #: Layer groups simplified for display (:func:`simplify_for_display`).
 DISPLAY_SIMPLIFY_GROUPS = ("context",)
 #: Drawing order within a layer: areas first, points last (clickable on top).
 _FAMILY_RANK = {"polygon": 0, "line": 1, "point": 2}
+
+
+def layer_class(layer_id: str) -> str:
+    """CSS class of every SVG path of a catalogue layer on the map: ``zj-layer-<id>``."""
+    return f"zj-layer-{layer_id}"
 
 
 def round_coords(geoms: np.ndarray, decimals: int) -> np.ndarray:
@@ -142,13 +147,14 @@ def add_layer(m: folium.Map, spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str,
         name=spec.id,
         style_function=_style,
         highlight_function=_highlighter(opacity),
-        marker=folium.CircleMarker(radius=spec.style.radius, fill=True),
+        marker=folium.CircleMarker(radius=spec.style.radius, fill=True, class_name=layer_class(spec.id)),
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False,
                                   max_width=settings.MAP_POPUP_WIDTH if popup_width is None else popup_width),
         control=False,
         smooth_factor=0.5,
         attribution=layer_attribution(spec),
+        className=layer_class(spec.id),  # Leaflet gives every path of the layer this class
     ).add_to(group)
     group.add_to(m)
     return group

@@ -1,9 +1,10 @@
 """The planner's imported layers on the map: escaped tooltips and popups, one colour each.
 
 An imported layer is a WGS84 GeoDataFrame kept in the planner's session only. It is
-drawn like a catalogue layer (a FeatureGroup in the layer control, escaped tooltip and
-popup), at most ``settings.MAX_MAP_FEATURES`` features of it (analysis, search and
-export use all); on a GCJ-02 basemap it is shifted for display only.
+drawn like a catalogue layer (escaped tooltip and popup, its shapes of class
+``zj-user-layer``), listed with its colour in a legend of its own ("⬆ name"), at most
+``settings.MAX_MAP_FEATURES`` features of it (analysis, search and export use all); on
+a GCJ-02 basemap it is shifted for display only.
 """
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from shapely.geometry import mapping
 
 from geo import settings
 from geo.chinacoords import convert_frame
+from geo.geometry import geometry_kind
 from layers.analysis.memo import FrameMemo
 from layers.analysis.names import name_column
 from layers.catalogue.validate import is_missing
-from layers.webmap.controls import layer_control_last
+from layers.text import t
+from layers.webmap.controls import add_control, layer_control_last
 from layers.text.webmap import format_value
 from layers.webmap.html import esc, popup_table
+from layers.webmap.legend import swatch_svg
 
-__all__ = ["PALETTE", "add_user_layers", "feature_collection", "shown_count"]
+__all__ = ["PALETTE", "add_user_layers", "feature_collection", "legend_html", "shown_count"]
 
 #: Colours given to imported layers in turn (Okabe–Ito, distinct from the catalogue's main hues).
 PALETTE = ("#CC79A7", "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9")
@@ -66,17 +70,28 @@ def _shown(layer: str, gdf: gpd.GeoDataFrame, coords: str) -> dict:
     return _MEMO.get((gdf,), ("shown", layer, coords), compute)
 
 
-def add_user_layers(m: folium.Map, frames: dict[str, gpd.GeoDataFrame], coords: str = "wgs84") -> int:
-    """Draw the planner's layers on ``m`` (shifted for a GCJ-02 basemap, display only); how many.
+def legend_html(rows: list[tuple[str, str, dict]], lang: str) -> str:
+    """The imported layers' legend: a title and one escaped row (swatch, "⬆ name") per layer."""
+    items = "".join(f'<li class="zj-legend-layer">{swatch_svg(kind, style)}<span>{esc(f"⬆ {name}")}</span></li>'
+                    for name, kind, style in rows)
+    return (f'<details class="zj-legend-body" open><summary>{esc(t(lang, "tab_mine"))}</summary>'
+            f"<ul>{items}</ul></details>")
+
+
+def add_user_layers(m: folium.Map, frames: dict[str, gpd.GeoDataFrame], coords: str = "wgs84",
+                    lang: str = "zh") -> int:
+    """Draw the planner's layers on ``m`` (shifted for a GCJ-02 basemap, display only) with
+    their legend; how many.
 
     Each layer shows its first ``settings.MAX_MAP_FEATURES`` features (see :func:`shown_count`).
     """
-    n = 0
+    rows = []
     for i, (layer, gdf) in enumerate(frames.items()):
         if gdf is None or gdf.empty:
             continue
         color = PALETTE[i % len(PALETTE)]
-        style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25, "fill": True}
+        style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25, "fill": True,
+                 "className": "zj-user-layer"}
         group = folium.FeatureGroup(name=esc(f"⬆ {layer}"), show=True)
         folium.GeoJson(_shown(layer, gdf, coords), style_function=lambda f, s=style: s,
                        marker=folium.CircleMarker(radius=5, fill=True, color=color, fill_color=color),
@@ -84,10 +99,11 @@ def add_user_layers(m: folium.Map, frames: dict[str, gpd.GeoDataFrame], coords: 
                        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=settings.MAP_POPUP_WIDTH),
                        control=False).add_to(group)
         group.add_to(m)
-        n += 1
-    if n:
+        rows.append((layer, geometry_kind(gdf.geometry.geom_type.dropna().unique()), style))
+    if rows:
+        add_control(m, legend_html(rows, lang), "bottomright", "zj-legend zj-legend-user")
         layer_control_last(m)
-    return n
+    return len(rows)
 
 
 def shown_count(gdf: gpd.GeoDataFrame) -> int:

@@ -15,6 +15,7 @@ from layers.text import t
 from layers.ui import layout
 from layers.ui.common import md
 from layers.webmap import MapBuild, available_basemaps, build_map_report, drawings_to_wgs84, userlayers, viewstate
+from layers.webmap.bounds import science_city_bounds
 from layers.webmap.build import page_of
 from layers.webmap.drawings import add_drawings, is_planner_drawing
 
@@ -86,6 +87,11 @@ def render(state: viewstate.ViewState, current: viewstate.ViewState) -> None:
                              for f in made.failed))
     if not state.layers:
         st.info(t(lang, "none"))
+    # streamlit-folium asks the map for its bounds only as the default of a value this app never
+    # reads (it reads drawings): give it the Science City's extent instead of a walk over every
+    # vertex of every layer (60,000+ coordinates, about 0.1 s of each rerun)
+    x0, y0, x1, y1 = science_city_bounds()
+    setattr(made.map, "get_bounds", lambda: [[y0, x0], [y1, x1]])
     out = st_folium(made.map, key="map", use_container_width=True, returned_objects=["last_active_drawing"],
                     height=settings.UI_MAP_HEIGHT_PX)  # the page CSS sizes it to the window
     drawing = (out or {}).get("last_active_drawing")

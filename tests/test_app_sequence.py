@@ -2,11 +2,16 @@
 app (driven by Streamlit's AppTest, no browser) and saving the current view."""
 from __future__ import annotations
 
+import json
+
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import layers
 from layers.webmap import layer_bounds
+from layers.io import project
 from layers.webmap import sequence as views
+from tests.conftest import ROOT
 
 
 # --- the pure module -----------------------------------------------------------------------
@@ -111,3 +116,61 @@ def test_steps_work_in_meeting_mode_too(app):
     _assert_at(app, views.prepared()[0])
     _click(app, "exit_meeting")
     assert app.session_state["meeting"] is False
+
+
+# --- saved views in a project file -----------------------------------------------------------
+
+def test_a_saved_view_survives_its_record():
+    view = views.saved_view(3, ["science_city_2021", "sites", "nope"], (31.2, 121.6), 14.5)
+    back = views.from_record(json.loads(json.dumps(views.to_record(view))))  # as a project keeps it
+    assert back == view and back.layers == ("science_city_2021", "sites")
+    boxed = views.prepared()[0]
+    assert views.from_record(views.to_record(boxed)).bounds == boxed.bounds
+
+
+@pytest.mark.parametrize("record", [
+    None, [], "view", {"title": "one string"}, {"title": ["", "x"], "layers": ["sites"]},
+    {"title": ["<b>" * 100, "x"], "layers": ["sites"]},
+    {"title": ["a", "b"], "layers": ["nope"], "bounds": [1, 2, 3], "centre": ["31", 121]},
+    {"title": ["a", "b"], "layers": 5, "bounds": [121.7, 31.0, 121.5, 31.2]},  # west > east
+    {"title": ["a", "b"], "centre": [95.0, 121.6], "zoom": 12},  # latitude out of range
+])
+def test_a_hostile_record_is_no_view(record):
+    assert views.from_record(record) is None
+
+
+def test_a_hostile_record_keeps_only_what_is_sound():
+    v = views.from_record({"id": "<script>", "title": ["<b>x</b>", "y"], "layers": ["sites", 7, "sites"],
+                           "centre": [31.2, 121.6], "zoom": 99, "bounds": [float("nan"), 0, 1, 1]})
+    assert v is not None and v.id == "saved_0" and v.layers == ("sites",) and v.bounds is None
+    assert v.centre == (31.2, 121.6) and v.zoom is None  # a zoom beyond Leaflet's levels is dropped
+    assert v.title.zh == "<b>x</b>"  # kept as text; escaped where it is shown
+
+
+def test_saved_views_travel_in_the_project_file(app):
+    _click(app, "seq_next")
+    app.query_params["lat"], app.query_params["lon"], app.query_params["z"] = "31.21", "121.61", "15"
+    _click(app, "seq_save")
+    own = [v for v in app.session_state["seq_views"] if v.id.startswith("saved_")]
+    records = [views.to_record(v) for v in own] + [{"title": ["bad"]}]  # one hostile record
+    data = project.to_bytes(project.Project(name="t", view={"saved_views": records}))  # as the app's save does
+
+    at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at2.run()
+    opener = next(u for u in at2.file_uploader if u.key and u.key.startswith("prj_open_"))
+    opener.set_value(("views.gpkg", data, "application/geopackage+sqlite3"))
+    at2.button(key="prj_open_go").click().run()
+    assert not at2.exception and not at2.error
+    seq = at2.session_state["seq_views"]
+    assert len(seq) == len(views.prepared()) + 1  # the hostile record dropped
+    assert seq[-1].centre == (31.21, 121.61) and seq[-1].zoom == 15.0 and seq[-1].layers == own[0].layers
+    # stepping to it shows its layers and place
+    for _ in range(len(seq)):
+        _click(at2, "seq_next")
+    assert _shown(at2) == set(own[0].layers)
+    assert at2.session_state["map_view"] == {"center": (31.21, 121.61), "zoom": 15.0}
+    # opening the same project again adds nothing twice
+    opener = next(u for u in at2.file_uploader if u.key and u.key.startswith("prj_open_"))
+    opener.set_value(("views.gpkg", data, "application/geopackage+sqlite3"))
+    at2.button(key="prj_open_go").click().run()
+    assert len(at2.session_state["seq_views"]) == len(seq)

@@ -151,6 +151,8 @@ TEXT: dict[str, Bilingual] = {
     "prj_opened": Bilingual(
         "已打开项目: {layers} 个图层, {drawings} 个绘制图形",
         "Project opened: {layers} layers, {drawings} drawings"),
+    "prj_opened_views": Bilingual(", {views} 个保存的视图 (已加入演示视图)",
+                                  ", {views} saved views (added to the view sequence)"),
     "imp_done": Bilingual("已导入", "Imported"),
     "imp_remove": Bilingual("移除此图层", "Remove this layer"),
     "imp_remove_btn": Bilingual("移除", "Remove"),

@@ -1,6 +1,8 @@
 """The project panel: save the planner's work as a project file; open one."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import streamlit as st
 
@@ -9,7 +11,7 @@ from geo.errors import ZJError
 from layers import coverage as cov
 from layers.io import project, uploads
 from layers.text import t
-from layers.webmap import bounds
+from layers.webmap import bounds, sequence
 
 __all__ = ["render"]
 
@@ -23,7 +25,13 @@ def _project(lang: str) -> project.Project:
         coverage={"settings": cov.settings_from_state(ss, lang),
                   "figures": (ss.get("coverage") or {}).get("figures")},
         view={"layers": [s.id for s in layers.LAYERS if ss.get(f"layer_{s.id}")],
-              "basemap": ss.basemap_value, "lang": lang})
+              "basemap": ss.basemap_value, "lang": lang,
+              "saved_views": [sequence.to_record(v) for v in _own_views()]})
+
+
+def _own_views() -> list[sequence.SavedView]:
+    """The views the planner saved with ＋ (the prepared sequence is the app's, not saved)."""
+    return [v for v in ss.get("seq_views") or [] if v.id.startswith("saved_")]
 
 
 def _open(lang: str, data: bytes, name: str) -> None:
@@ -39,10 +47,19 @@ def _open(lang: str, data: bytes, name: str) -> None:
     ss.imported = {**ss.imported, **renamed}
     ss.drawings = list(ss.drawings) + [d for d in loaded.drawings if d not in ss.drawings]
     ss.pending_layers = [i for i in (loaded.view or {}).get("layers", []) if i in layers.layer_ids()]
+    records = (loaded.view or {}).get("saved_views")
+    opened_views = [v for v in map(sequence.from_record, records if isinstance(records, list) else []) if v]
+    have = {(v.title, v.layers, v.bounds, v.centre, v.zoom) for v in ss.seq_views}
+    number = len(_own_views())
+    for v in opened_views:  # appended after the session's own views; duplicates skipped
+        if (v.title, v.layers, v.bounds, v.centre, v.zoom) not in have:
+            number += 1
+            ss.seq_views = ss.seq_views + [replace(v, id=f"saved_{number}")]
     ss.pending_coverage = cov.state_from_settings((loaded.coverage or {}).get("settings", {}), lang,
                                                   ss.imported)
     ss.prj_nonce = ss.get("prj_nonce", 0) + 1
-    ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings))
+    ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings)) + \
+        (t(lang, "prj_opened_views").format(views=len(opened_views)) if opened_views else "")
     if renamed:
         ss.fly = bounds.bounds_of(renamed.values())
     st.rerun()
@@ -54,7 +71,7 @@ def render(lang: str) -> None:
     # written only when the planner clicks (a deferred download): no cost on other reruns
     st.download_button(t(lang, "prj_save"), lambda: project.to_bytes(prj), file_name="zhangjiang_project.gpkg",
                        mime="application/geopackage+sqlite3", key="prj_save", on_click="ignore",
-                       disabled=not (ss.imported or ss.drawings or ss.get("coverage")))
+                       disabled=not (ss.imported or ss.drawings or ss.get("coverage") or _own_views()))
     with st.form(f"prj_form_{ss.get('prj_nonce', 0)}", border=False):
         opened = st.file_uploader(t(lang, "prj_open"), type=["gpkg"], key=f"prj_open_{ss.get('prj_nonce', 0)}")
         go = st.form_submit_button(t(lang, "prj_open_go"), key="prj_open_go")

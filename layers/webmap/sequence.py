@@ -9,6 +9,7 @@ app's state (layer switches, the map's opening view).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
@@ -19,10 +20,13 @@ from layers.catalogue.entries import LAYERS
 from layers.text import text
 from layers.webmap.bounds import layer_bounds
 
-__all__ = ["MEETING_SEQUENCE", "SavedView", "checkbox_state", "opening", "prepared", "resolve", "saved_view",
-           "step"]
+__all__ = ["MEETING_SEQUENCE", "SavedView", "checkbox_state", "from_record", "opening", "prepared", "resolve",
+           "saved_view", "step", "to_record"]
 
 Box = tuple[float, float, float, float]
+
+#: Longest title a saved view may carry from a project file (characters).
+MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
@@ -124,3 +128,56 @@ def saved_view(number: int, layers: Sequence[str], centre: tuple[float, float] |
     return SavedView(f"saved_{number}", text("seq_saved").format(n=number),
                      tuple(i for i in layers if i in known), bounds=None if centre is not None else bounds,
                      centre=centre, zoom=zoom)
+
+
+def to_record(view: SavedView) -> dict:
+    """``view`` as JSON-able data (a project file keeps the planner's own views this way)."""
+    return {"id": view.id, "title": [view.title.zh, view.title.en], "layers": list(view.layers),
+            "bounds": list(view.bounds) if view.bounds is not None else None,
+            "centre": list(view.centre) if view.centre is not None else None, "zoom": view.zoom}
+
+
+def _numbers(value: object, n: int) -> tuple[float, ...] | None:
+    if not isinstance(value, (list, tuple)) or len(value) != n:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value):
+        return None
+    return tuple(float(v) for v in value)
+
+
+def from_record(record: object) -> SavedView | None:
+    """A saved view from :func:`to_record`'s data, or None when it is not one.
+
+    A project file is anybody's text: the title must be two short strings, layers are kept
+    only if the catalogue knows them, a box must be a WGS84 box (west < east, south < north),
+    a centre a latitude and longitude, a zoom within Leaflet's levels; a view with no place
+    and no layer is dropped.
+    """
+    if not isinstance(record, dict):
+        return None
+    title = record.get("title")
+    if not (isinstance(title, (list, tuple)) and len(title) == 2
+            and all(isinstance(x, str) and 0 < len(x) <= MAX_TITLE for x in title)):
+        return None
+    known = {spec.id for spec in LAYERS}
+    raw_layers = record.get("layers")
+    view_layers = tuple(dict.fromkeys(i for i in raw_layers if isinstance(i, str) and i in known)) \
+        if isinstance(raw_layers, (list, tuple)) else ()
+    nums = _numbers(record.get("bounds"), 4)
+    box: Box | None = None
+    if nums is not None and -180 <= nums[0] < nums[2] <= 180 and -90 <= nums[1] < nums[3] <= 90:
+        box = (nums[0], nums[1], nums[2], nums[3])
+    nums = _numbers(record.get("centre"), 2)
+    centre: tuple[float, float] | None = None
+    if nums is not None and -90 <= nums[0] <= 90 and -180 <= nums[1] <= 180:
+        centre = (nums[0], nums[1])
+    raw_zoom = record.get("zoom")
+    zoom = float(raw_zoom) if isinstance(raw_zoom, (int, float)) and not isinstance(raw_zoom, bool) \
+        and 0 <= raw_zoom <= 22 else None
+    if box is None and centre is None and not view_layers:
+        return None
+    view_id = record.get("id")
+    return SavedView(view_id if isinstance(view_id, str) and view_id.startswith("saved_") and len(view_id) < 40
+                     else "saved_0", Bilingual(title[0], title[1]), view_layers, bounds=box,
+                     centre=centre if box is None else None,
+                     zoom=zoom if box is None and centre is not None else None)

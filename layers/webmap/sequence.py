@@ -9,21 +9,23 @@ app's state (layer switches, the map's opening view).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from geo.bilingual import Bilingual
 from geo.errors import ZJError
 from layers.catalogue.entries import LAYERS
 from layers.text import text
 from layers.webmap.bounds import layer_bounds
+from layers.webmap.options import check_box, check_center, check_zoom
 
 __all__ = ["MEETING_SEQUENCE", "SavedView", "checkbox_state", "from_record", "opening", "prepared", "resolve",
            "saved_view", "step", "to_record"]
 
 Box = tuple[float, float, float, float]
+
+T = TypeVar("T")
 
 #: Longest title a saved view may carry from a project file (characters).
 MAX_TITLE = 200
@@ -137,12 +139,16 @@ def to_record(view: SavedView) -> dict:
             "centre": list(view.centre) if view.centre is not None else None, "zoom": view.zoom}
 
 
-def _numbers(value: object, n: int) -> tuple[float, ...] | None:
-    if not isinstance(value, (list, tuple)) or len(value) != n:
+def _checked(value: object, n: int, check: Callable[[Any], T]) -> T | None:
+    """``value`` (``n`` JSON numbers) through one of :mod:`layers.webmap.options`' checks;
+    None when it is not numbers or the check refuses it."""
+    if not isinstance(value, (list, tuple)) or len(value) != n \
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         return None
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value):
+    try:
+        return check(value if n > 1 else value[0])
+    except ZJError:
         return None
-    return tuple(float(v) for v in value)
 
 
 def from_record(record: object) -> SavedView | None:
@@ -150,7 +156,8 @@ def from_record(record: object) -> SavedView | None:
 
     A project file is anybody's text: the title must be two short strings, layers are kept
     only if the catalogue knows them, a box must be a WGS84 box (west < east, south < north),
-    a centre a latitude and longitude, a zoom within Leaflet's levels; a view with no place
+    a centre a latitude and longitude, a zoom within Leaflet's levels (the map's own option
+    checks, :mod:`layers.webmap.options`); a view with no place
     and no layer is dropped.
     """
     if not isinstance(record, dict):
@@ -163,17 +170,11 @@ def from_record(record: object) -> SavedView | None:
     raw_layers = record.get("layers")
     view_layers = tuple(dict.fromkeys(i for i in raw_layers if isinstance(i, str) and i in known)) \
         if isinstance(raw_layers, (list, tuple)) else ()
-    nums = _numbers(record.get("bounds"), 4)
-    box: Box | None = None
-    if nums is not None and -180 <= nums[0] < nums[2] <= 180 and -90 <= nums[1] < nums[3] <= 90:
-        box = (nums[0], nums[1], nums[2], nums[3])
-    nums = _numbers(record.get("centre"), 2)
-    centre: tuple[float, float] | None = None
-    if nums is not None and -90 <= nums[0] <= 90 and -180 <= nums[1] <= 180:
-        centre = (nums[0], nums[1])
-    raw_zoom = record.get("zoom")
-    zoom = float(raw_zoom) if isinstance(raw_zoom, (int, float)) and not isinstance(raw_zoom, bool) \
-        and 0 <= raw_zoom <= 22 else None
+    box = _checked(record.get("bounds"), 4, lambda v: check_box(v, "bounds"))
+    if box is not None and not (box[0] < box[2] and box[1] < box[3]):
+        box = None  # a box with no extent is no place to fit
+    centre = _checked(record.get("centre"), 2, check_center)
+    zoom = _checked([record.get("zoom")], 1, check_zoom)
     if box is None and centre is None and not view_layers:
         return None
     view_id = record.get("id")

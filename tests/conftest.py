@@ -40,6 +40,14 @@ def app(tmp_path, monkeypatch):
     return at
 
 
+def open_project(at, filename: str, data: bytes) -> None:
+    """Open the project file ``data`` in the AppTest ``at`` as a planner does: the uploader of
+    the project panel, then its button."""
+    opener = next(u for u in at.file_uploader if u.key and u.key.startswith("prj_open_"))
+    opener.set_value((filename, data, "application/geopackage+sqlite3"))
+    at.button(key="prj_open_go").click().run()
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """``streamlit run app.py`` on the project's data, one server for every browser test."""

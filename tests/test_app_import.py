@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 import layers
 from layers import coverage as cov
 from layers.io import project
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_project
 from tests.corpus_gen import CASES
 from tests.test_hostile_corpus import _manifest_cases
 from tests.test_import import write_shp_zip
@@ -85,9 +85,7 @@ def test_gk_gbk_shapefile_to_map_check_project_and_back(app, tmp_path):
     # tomorrow: a new session opens the project
     at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at2.run()
-    opener = next(u for u in at2.file_uploader if u.key and u.key.startswith("prj_open_"))
-    opener.set_value(("控规项目.gpkg", data, "application/geopackage+sqlite3"))
-    at2.button(key="prj_open_go").click().run()
+    open_project(at2, "控规项目.gpkg", data)
     assert not at2.exception and not at2.error
     back = at2.session_state["imported"]["控规"]
     assert list(back["地块名称"]) == list(want["地块名称"]) and list(back["用地"]) == ["M2", "G1", "R2"]

@@ -11,7 +11,7 @@ import layers
 from layers.webmap import layer_bounds
 from layers.io import project
 from layers.webmap import sequence as views
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_project
 
 
 # --- the pure module -----------------------------------------------------------------------
@@ -157,9 +157,7 @@ def test_saved_views_travel_in_the_project_file(app):
 
     at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at2.run()
-    opener = next(u for u in at2.file_uploader if u.key and u.key.startswith("prj_open_"))
-    opener.set_value(("views.gpkg", data, "application/geopackage+sqlite3"))
-    at2.button(key="prj_open_go").click().run()
+    open_project(at2, "views.gpkg", data)
     assert not at2.exception and not at2.error
     seq = at2.session_state["seq_views"]
     assert len(seq) == len(views.prepared()) + 1  # the hostile record dropped
@@ -170,7 +168,5 @@ def test_saved_views_travel_in_the_project_file(app):
     assert _shown(at2) == set(own[0].layers)
     assert at2.session_state["map_view"] == {"center": (31.21, 121.61), "zoom": 15.0}
     # opening the same project again adds nothing twice
-    opener = next(u for u in at2.file_uploader if u.key and u.key.startswith("prj_open_"))
-    opener.set_value(("views.gpkg", data, "application/geopackage+sqlite3"))
-    at2.button(key="prj_open_go").click().run()
+    open_project(at2, "views.gpkg", data)
     assert len(at2.session_state["seq_views"]) == len(seq)

@@ -363,3 +363,20 @@ def test_cli_coverage_from_an_exported_geopackage(tmp_path, capsys):
                  "--dpi", "30"])
     assert args.func(args) == 0, capsys.readouterr().err
     assert (tmp_path / "c.png").exists()
+
+
+def test_a_failed_save_leaves_the_previous_map(tmp_path, monkeypatch):
+    """A print written over an earlier one either replaces it whole or leaves it as it was."""
+    from geo.errors import PrintError
+    from layers.printing import output
+    path = tmp_path / "map.png"
+    path.write_bytes(b"the map printed yesterday")
+
+    def half_then_fail(fig, fh, fmt, dpi):
+        fh.write(b"half a ma")
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(output, "_savefig", half_then_fail)
+    with pytest.raises(PrintError):
+        output.save(None, path)
+    assert path.read_bytes() == b"the map printed yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]  # no temporary file left behind

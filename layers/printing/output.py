@@ -9,6 +9,7 @@ from typing import IO
 from matplotlib.figure import Figure
 
 from geo import settings
+from geo.files import atomic_write
 from geo.errors import PrintError
 from layers.printing.page import check_format, iso_date
 from layers.printing.truetype import swap_to_truetype
@@ -42,7 +43,7 @@ def save(fig: Figure, path: str | Path, fmt: str | None = None, dpi: int = setti
     fig : Figure
         From :func:`layers.printing.render.render`.
     path : str or Path
-        Output file; its folder must exist.
+        Output file; its folder must exist. Written atomically (:func:`geo.files.atomic_write`).
     fmt : {"pdf", "png"}, optional
         Default: from the file name's suffix.
     dpi : int
@@ -60,9 +61,12 @@ def save(fig: Figure, path: str | Path, fmt: str | None = None, dpi: int = setti
     """
     p = Path(path)
     f = check_format(fmt or p.suffix or "")
-    try:
-        with open(p, "wb") as fh:
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
             _savefig(fig, fh, f, dpi)
+    try:
+        atomic_write(p, write)  # a failed or killed write never leaves half a map in place of the last
     except OSError as exc:
         raise PrintError(f"cannot write {p}: {exc.strerror or exc}", f"无法写入 {p}: {exc.strerror or exc}") from exc
     return p

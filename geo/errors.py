@@ -8,7 +8,8 @@ from __future__ import annotations
 __all__ = ["ZJError", "CRSError", "CoordinateError", "LayerNotFoundError", "LayerFileError",
            "LayerValidationError", "GeometryError", "OSMError", "CoverageError", "PrintError",
            "PrintFontError", "BasemapWarning", "ImportFileError", "ImportGeometryError", "ProjectFileError",
-           "MapOptionError", "OfflineAssetError", "BasemapKeyError", "UnknownBasemapError", "ExportWarning"]
+           "MapOptionError", "OfflineAssetError", "BasemapKeyError", "UnknownBasemapError", "ExportWarning",
+           "TraceDescriptionError", "TraceError"]
 
 
 class ZJError(Exception):
@@ -119,3 +120,22 @@ class UnknownBasemapError(ZJError, ValueError):
 
 class ExportWarning(UserWarning):
     """Something about an export the planner should know (it was still written)."""
+
+
+class TraceDescriptionError(ZJError, ValueError):
+    """A boundary description (四至) cannot make a ring: too few edges, wrong order, a loop."""
+
+
+class TraceError(ZJError):
+    """A boundary cannot be traced in an OSM extract; ``kind`` says why in one word.
+
+    Kinds: ``missing`` (a named road or river is not in the extract), ``apart`` (two edges
+    never meet), ``broken`` (an edge's own ways have a break longer than allowed),
+    ``self_intersection`` (the ring would cross itself), ``no_ring`` (the edges enclose nothing).
+    ``where`` is a WGS84 (lon, lat) the planner can look at, when there is one.
+    """
+
+    def __init__(self, kind: str, en: str, zh: str = "", where: tuple[float, float] | None = None) -> None:
+        self.kind = kind
+        self.where = where
+        super().__init__(en, zh)

@@ -10,6 +10,7 @@ only *defaults*; the functions that use them take them as parameters. Read them 
 ``printing``              printed meeting maps (paper, fonts, scale bar)
 ``io``                    file import, export and project files
 ``ui``                    the app's panels
+``trace``                 boundaries traced along named roads and rivers
 ``environment``           every environment variable the project reads (read only there)
 ========================  ===========================================================
 """
@@ -19,5 +20,6 @@ from geo.settings.analysis import *  # noqa: F401,F403
 from geo.settings.environment import *  # noqa: F401,F403
 from geo.settings.io import *  # noqa: F401,F403
 from geo.settings.printing import *  # noqa: F401,F403
+from geo.settings.trace import *  # noqa: F401,F403
 from geo.settings.ui import *  # noqa: F401,F403
 from geo.settings.webmap import *  # noqa: F401,F403

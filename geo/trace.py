@@ -134,11 +134,18 @@ def trace_boundary(desc: BoundaryDescription, osm: str | Path | None = None, *, 
         out_edges.append(TracedEdge(
             spec=edge, line=wgs, length_m=float(t["trimmed"].length), osm_names=sorted({w.name or w.ref
                                                                                        for w in found[i]}),
-            osm_ways=len({w.osm_id for w in found[i]}), follow=t["follow"], dual=t["dual"],
+            osm_ways=_ways_used(found[i], t["trimmed"], t["width"], crs), follow=t["follow"], dual=t["dual"],
             width_m=t["width"], offset_m=offset, gaps=[g for g in t["gaps"]]))
     return TraceResult(description=replace(desc, edges=tuple(edges)), polygon=poly,
                        area_m2=geodesic_area_m2(poly), edges=out_edges, gaps=gaps, notes=notes,
                        osm_source=ways.source, traced_on=(today or dt.date.today()).isoformat())
+
+
+def _ways_used(found, line: LineString, width: float, crs: str) -> int:
+    """How many of the edge's OSM ways the traced line runs along (within half the width + 2 m)."""
+    near = line.buffer(width / 2 + 2.0)
+    lines = _project([w.line for w in found], crs)
+    return len({w.osm_id for w, ln in zip(found, lines) if ln.intersection(near).length > 1.0})
 
 
 # --- finding -------------------------------------------------------------------------------------------

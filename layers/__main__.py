@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers list [--json]``, ``validate``, ``export``, ``map``, ``import`` and ``coverage``."""
+"""Command line: ``python -m layers list [--json]``, ``validate``, ``export``, ``map``, ``import``, ``coverage`` and ``trace``."""
 from __future__ import annotations
 
 import argparse
@@ -50,10 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     from layers.printing.cli import register_cli as register_map_cli  # matplotlib: load only here
     from layers.io.cli_import import register_cli as register_import
     from layers.coverage.cli import register_cli as register_coverage
+    from layers.tracing.cli import register_cli as register_trace
     register_export(sub)
     register_map_cli(sub)
     register_import(sub)
     register_coverage(sub)
+    register_trace(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

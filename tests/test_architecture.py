@@ -24,6 +24,7 @@ RANKS = {
     "layers.webmap": 4,
     "layers.io": 4,
     "layers.coverage": 5,
+    "layers.tracing": 5,
     "layers.printing": 6,
     "layers": 7,  # layers/__init__.py (the catalogue's API) and layers/__main__.py (the CLI)
     "layers.ui": 8,

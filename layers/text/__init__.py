@@ -2,7 +2,8 @@
 
 Each subsystem keeps its labels in its own section, a ``TEXT: dict[str, Bilingual]``:
 ``ui`` (the app's panels), ``webmap`` (the interactive map), ``printing`` (printed maps),
-``io`` (import, export, projects) and ``coverage`` (coverage checks). Keys are unique
+``io`` (import, export, projects), ``coverage`` (coverage checks) and ``trace`` (boundary
+tracing). Keys are unique
 across sections; look any of them up with :func:`t`. Layer titles and provenance live
 in the layer catalogue (:mod:`layers.catalogue`), error messages in :mod:`geo.errors`.
 
@@ -13,7 +14,7 @@ in the layer catalogue (:mod:`layers.catalogue`), error messages in :mod:`geo.er
 from __future__ import annotations
 
 from geo.bilingual import LANGS, Bilingual, check_lang
-from layers.text import coverage, io, printing, ui, webmap
+from layers.text import coverage, io, printing, trace, ui, webmap
 
 __all__ = ["LANGS", "LANG_CHOICES", "TEXT", "Bilingual", "check_lang", "t", "text"]
 
@@ -23,7 +24,7 @@ LANG_CHOICES = {"中文": "zh", "English": "en"}
 
 def _merge() -> dict[str, Bilingual]:
     merged: dict[str, Bilingual] = {}
-    for section in (ui, webmap, printing, io, coverage):
+    for section in (ui, webmap, printing, io, coverage, trace):
         clash = merged.keys() & section.TEXT.keys()
         if clash:
             raise RuntimeError(f"interface text keys defined twice ({section.__name__}): {sorted(clash)}")

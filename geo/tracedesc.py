@@ -207,7 +207,8 @@ def _edge(raw: object, number: int, origin: str, default_follow: object) -> Edge
 
 
 def _side(value: object, number: int) -> str:
-    side = _SIDE_WORDS.get(str(value).strip().lower()) or _SIDE_WORDS.get(str(value).strip()[:1])
+    word = re.sub(r"^([东南西北])[侧面边]$", r"\1", str(value).strip())
+    side = _SIDE_WORDS.get(word.lower())
     if side is None:
         raise TraceDescriptionError(f"edge {number}: side {value!r} is not one of 北/东/南/西 (N/E/S/W)",
                                     f"第 {number} 条边: 方位 {value!r} 不是 北/东/南/西 之一")

@@ -18,7 +18,7 @@ from shapely.geometry import LineString
 
 from geo import settings
 from geo.errors import OSMError
-from geo.tracedesc import BoundaryDescription, EdgeSpec
+from geo.tracedesc import BoundaryDescription, EdgeSpec, normalise_name, way_name_stems, way_refs
 
 __all__ = ["NamedWay", "NamedWays", "read_named_ways"]
 
@@ -70,6 +70,7 @@ def read_named_ways(path: str | Path, desc: BoundaryDescription) -> NamedWays:
     if not p.is_file():
         raise OSMError(f"OSM file not found: {p}", f"找不到 OSM 文件: {p}")
     edges = desc.edges
+    index = _Index(edges)
     found: list[list[NamedWay]] = [[] for _ in edges]
     dropped: Counter = Counter()
     keys = ("name", "ref") + tuple(k for k in settings.TRACE_NAME_KEYS if k != "name")
@@ -79,13 +80,36 @@ def read_named_ways(path: str | Path, desc: BoundaryDescription) -> NamedWays:
         factory = osmium.geom.WKBFactory()
         for obj in processor:
             if isinstance(obj, osmium.osm.Way):
-                _way(obj, edges, found, dropped)
+                _way(obj, edges, index, found, dropped)
             elif isinstance(obj, osmium.osm.Area) and not obj.from_way():
-                _relation_area(obj, edges, found, dropped, factory)
+                _relation_area(obj, edges, index, found, dropped, factory)
     except (RuntimeError, OSError, ValueError) as exc:
         raise OSMError(f"cannot read the OSM file {p.name}: {exc}",
                        f"无法读取 OSM 文件 {p.name}: {exc}") from exc
     return NamedWays(source=str(p), by_edge=found, dropped=dropped)
+
+
+class _Index:
+    """Edges by normalised name and route number: one dictionary look-up per name of a way
+    (a Shanghai extract has hundreds of thousands of named ways)."""
+
+    def __init__(self, edges: tuple[EdgeSpec, ...]) -> None:
+        self.names: dict[str, set[int]] = {}
+        self.refs: dict[str, set[int]] = {}
+        for i, e in enumerate(edges):
+            for n in e.names:
+                self.names.setdefault(normalise_name(n), set()).add(i)
+            for r in e.refs:
+                self.refs.setdefault(r.upper(), set()).add(i)
+
+    def edges_of(self, tags) -> list[int]:
+        """Indices of the edges this way belongs to (ascending)."""
+        hits: set[int] = set()
+        for r in way_refs(tags):
+            hits |= self.refs.get(r, set())
+        for stem in way_name_stems(tags):
+            hits |= self.names.get(stem, set())
+        return sorted(hits)
 
 
 def _kind(tags) -> tuple[str, str] | None:
@@ -107,12 +131,12 @@ def _wanted(edge: EdgeSpec, kind: str) -> bool:
     return edge.kind == "any" or (edge.kind == "road") == (kind == "road")
 
 
-def _way(obj, edges, found, dropped: Counter) -> None:
+def _way(obj, edges, index, found, dropped: Counter) -> None:
     tags = obj.tags
     kind = _kind(tags)
     if kind is None:
         return
-    hits = [i for i, e in enumerate(edges) if _wanted(e, kind[0]) and e.matches(tags)]
+    hits = [i for i in index.edges_of(tags) if _wanted(edges[i], kind[0])]
     if not hits:
         return
     if kind[0] == "water_area" and not obj.is_closed():
@@ -138,12 +162,12 @@ def _way(obj, edges, found, dropped: Counter) -> None:
             found[i].append(way)
 
 
-def _relation_area(obj, edges, found, dropped: Counter, factory) -> None:
+def _relation_area(obj, edges, index, found, dropped: Counter, factory) -> None:
     tags = obj.tags
     kind = _kind(tags)
     if kind is None or kind[0] != "water_area":
         return
-    hits = [i for i, e in enumerate(edges) if _wanted(e, "water_area") and e.matches(tags)]
+    hits = [i for i in index.edges_of(tags) if _wanted(edges[i], "water_area")]
     if not hits:
         return
     try:

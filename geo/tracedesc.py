@@ -37,7 +37,8 @@ from geo import settings
 from geo.errors import TraceDescriptionError
 
 __all__ = ["SIDES", "EdgeSpec", "BoundaryDescription", "normalise_name", "read_description",
-           "parse_description", "parse_sizhi", "to_toml", "check", "check_side_order", "with_follow"]
+           "parse_description", "parse_sizhi", "to_toml", "check", "check_side_order", "with_follow", "way_refs",
+           "way_name_stems"]
 
 #: Sides, clockwise from north, with the words that name them.
 SIDES = ("N", "E", "S", "W")
@@ -99,28 +100,38 @@ class EdgeSpec:
 
     def matches(self, tags: Mapping[str, str]) -> bool:
         """Whether an OSM way with these tags is (part of) this edge's road or river."""
-        refs = {r.strip().upper() for r in tags.get("ref", "").replace(",", ";").split(";") if r.strip()}
-        if refs & {r.upper() for r in self.refs}:
+        if way_refs(tags) & {r.upper() for r in self.refs}:
             return True
-        wanted = {normalise_name(n) for n in self.names}
-        for key in settings.TRACE_NAME_KEYS:
-            value = tags.get(key)
-            if value and any(_name_matches(normalise_name(v), wanted) for v in value.split(";")):
-                return True
-        return False
+        return bool(way_name_stems(tags) & {normalise_name(n) for n in self.names})
 
 
-def _name_matches(osm: str, wanted: set[str]) -> bool:
-    if osm in wanted:
-        return True
-    for w in wanted:
-        if len(w) < 2 or w not in osm:
+def way_refs(tags: Mapping[str, str]) -> set[str]:
+    """The route numbers of an OSM way (``ref=S20;G1501`` → {"S20", "G1501"})."""
+    return {r.strip().upper() for r in tags.get("ref", "").replace(",", ";").split(";") if r.strip()}
+
+
+def way_name_stems(tags: Mapping[str, str]) -> set[str]:
+    """Every normalised name of an OSM way, and each without a generic prefix or suffix
+    ("上海绕城高速公路" also gives "绕城高速公路", "上海绕城高速", "绕城高速", …): a description's
+    name matches a way when it is one of these (stems of one character are not kept)."""
+    prefixes = [""] + [normalise_name(p) for p in settings.TRACE_NAME_PREFIXES]
+    suffixes = [""] + [normalise_name(x) for x in settings.TRACE_NAME_SUFFIXES]
+    out: set[str] = set()
+    for key in settings.TRACE_NAME_KEYS:
+        value = tags.get(key)
+        if not value:
             continue
-        head, tail = osm.split(w, 1)
-        if head in ("",) + tuple(p.lower() for p in settings.TRACE_NAME_PREFIXES) and (
-                tail == "" or tail in settings.TRACE_NAME_SUFFIXES):
-            return True
-    return False
+        for name in (normalise_name(v) for v in value.split(";")):
+            if not name:
+                continue
+            out.add(name)
+            for head in prefixes:
+                if not name.startswith(head):
+                    continue
+                for tail in suffixes:
+                    if name.endswith(tail) and len(name) - len(head) - len(tail) >= 2:
+                        out.add(name[len(head):len(name) - len(tail)])
+    return out
 
 
 @dataclass(frozen=True)
@@ -270,6 +281,8 @@ def check_side_order(sides: Iterable[str | None]) -> None:
     if len(collapsed) < 2:
         return
     steps = [(SIDES.index(b) - SIDES.index(a)) % 4 for a, b in zip(collapsed, collapsed[1:] + collapsed[:1])]
+    if len(collapsed) == 2 and steps[0] != 2:  # two neighbouring sides (roads bounding a corner)
+        return
     if any(s == 2 for s in steps) or not (all(s == 1 for s in steps) or all(s == 3 for s in steps)) \
             or len(collapsed) > 4:
         order = "→".join(_SIDE_ZH[s] for s in collapsed)
@@ -288,6 +301,8 @@ _LEADING = re.compile(r"^(?P<side>[东南西北])(?:侧|面|边)?(?:至|起|到|
 _TRAILING = re.compile(r"^(?P<rest>.+?)\s*以(?P<side>[东南西北])$")
 _ENGLISH = re.compile(r"^(?:(?:to|on)\s+the\s+)?(?P<side>north|east|south|west)\s*(?:to|by|:)?\s*(?P<rest>.+)$",
                       re.IGNORECASE)
+#: Words that open a remark in brackets rather than another name of the road.
+_NOTE_START = re.compile(r"^(沿|含|不含|包括|包含|即|约|以|至|暂|规划|现状|along|incl|excl|approx)", re.IGNORECASE)
 _PAREN = re.compile(r"[（(](?P<note>[^)）]*)[)）]")
 
 
@@ -312,10 +327,19 @@ def parse_sizhi(text: str, *, id: str = "pasted", name_zh: str = "四至描绘�
             unread.append(clause)
             continue
         for part in (p.strip() for p in _DASH.split(rest)):
-            note = "; ".join(m.group("note") for m in _PAREN.finditer(part))
+            inside = [m.group("note").strip() for m in _PAREN.finditer(part)]
             part = _PAREN.sub("", part).strip()
-            if part:
-                by_side.setdefault(side, []).append(_text_edge(part, side, clause, note, follow))
+            if not part:
+                continue
+            edge = _text_edge(part, side, clause, "", follow)
+            for extra in inside:  # "A3 (S3沪奉高速)": another name of the road; "(沿区界)": a note
+                if _NOTE_START.match(extra) or not extra:
+                    edge = replace(edge, note="; ".join(filter(None, [edge.note, extra])))
+                else:
+                    alias = _text_edge(extra, side, clause, "", follow)
+                    edge = replace(edge, names=tuple(dict.fromkeys(edge.names + alias.names)),
+                                   refs=tuple(dict.fromkeys(edge.refs + alias.refs)))
+            by_side.setdefault(side, []).append(edge)
     if not by_side:
         raise TraceDescriptionError(
             "no edge found in the text: write it as 北至…、东至…、南至…、西至… or …以南、…以西",

@@ -8,6 +8,7 @@ a count.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,13 +103,19 @@ class _Index:
             for r in e.refs:
                 self.refs.setdefault(r.upper(), set()).add(i)
 
+        wanted = sorted(self.names, key=len, reverse=True)
+        self._any_name = re.compile("|".join(map(re.escape, wanted))) if wanted else None
+
     def edges_of(self, tags) -> list[int]:
         """Indices of the edges this way belongs to (ascending)."""
         hits: set[int] = set()
-        for r in way_refs(tags):
-            hits |= self.refs.get(r, set())
-        for stem in way_name_stems(tags):
-            hits |= self.names.get(stem, set())
+        if self.refs and "ref" in tags:
+            for r in way_refs(tags):
+                hits |= self.refs.get(r, set())
+        if self._any_name is not None and any(  # most ways name nothing wanted: one regex search
+                self._any_name.search(normalise_name(tags[k])) for k in settings.TRACE_NAME_KEYS if k in tags):
+            for stem in way_name_stems(tags):
+                hits |= self.names.get(stem, set())
         return sorted(hits)
 
 

@@ -60,7 +60,7 @@ def run_cli(args: argparse.Namespace) -> int:
         return 2
     try:
         from geo.osm import resolve_osm
-        osm = resolve_osm(args.osm) if args.osm in ("helsinki", "test") else Path(args.osm)
+        osm = resolve_osm(args.osm)
         print(t(args.lang, "tr_reading").format(osm=Path(osm).name), file=sys.stderr)
         result = trace_boundary(desc, osm, max_gap_m=args.max_gap)
         report = trace_report(result)

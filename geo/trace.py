@@ -288,8 +288,8 @@ def _trace_edge(i: int, edge: EdgeSpec, graph: EdgeGraph, start: np.ndarray, end
     second = graph.path(src, dst, penalise=first.segments)
     dual, width = False, 0.0
     if second is not None and second.segments != first.segments:
-        width = float(first.line.hausdorff_distance(second.line))
-        dual = 0.0 < width <= settings.TRACE_DUAL_MAX_WIDTH_M
+        width = _separation(first.line, second.line)
+        dual = 1.0 < width <= settings.TRACE_DUAL_MAX_WIDTH_M
     follow = edge.follow
     line, gaps = first.line, first.gaps
     if dual and second is not None:
@@ -302,6 +302,13 @@ def _trace_edge(i: int, edge: EdgeSpec, graph: EdgeGraph, start: np.ndarray, end
     return {"line": line, "ext": extend_line(line, settings.TRACE_CORNER_REACH_M), "follow": follow,
             "dual": dual, "width": width if dual else 0.0, "edge": i,
             "gaps": [_gap_record(g, crs, edge) for g in gaps]}
+
+
+def _separation(a: LineString, b: LineString) -> float:
+    """Median distance from the middle 80% of ``a`` to ``b``, metres: the width between two
+    carriageways or banks (their ends are staggered where the next road crosses them)."""
+    pts = shapely.line_interpolate_point(a, np.linspace(0.1, 0.9, 17), normalized=True)
+    return float(np.median(shapely.distance(pts, b)))
 
 
 def _on(geom: MultiLineString, pts: np.ndarray) -> list[np.ndarray]:
@@ -366,13 +373,15 @@ def _assemble(edges, traced: list[dict], max_gap_m: float, crs: str) -> tuple[li
         piece = substring(ext, s, e)
         traced[i]["trimmed"] = piece
         coords = list(piece.coords)
-        if ring and np.allclose(ring[-1], coords[0]):
+        if ring and np.allclose(ring[-1], coords[0], rtol=0.0, atol=1e-6):
             coords = coords[1:]
         ring.extend(coords)
         gap = corners[i][2]
         if gap is not None:
             gaps.append(_gap_record(gap, crs, None, f"{edges[i].label()} → {edges[(i + 1) % n].label()}"))
-    if not np.allclose(ring[0], ring[-1]):
+    if np.allclose(ring[0], ring[-1], rtol=0.0, atol=1e-6):
+        ring[-1] = ring[0]  # the same corner, computed twice: close it exactly
+    else:
         ring.append(ring[0])
     return ring, gaps
 

@@ -23,6 +23,7 @@ from layers.ui import (
     sequence,
     sidebar,
     state,
+    trace_panel,
     urlview,
 )
 from layers.webmap import available_basemaps, templatecache
@@ -57,6 +58,8 @@ with panel_col:
         draw_tab.render(lang)
     with layout.panel_box("mine"):
         mylayers_tab.render(lang)
+    with layout.panel_box("trace"):
+        trace_panel.render(lang)
     with layout.panel_box("coverage"):
         coverage_tab.render(lang)
     with layout.panel_box("export"):

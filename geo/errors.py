@@ -9,7 +9,7 @@ __all__ = ["ZJError", "CRSError", "CoordinateError", "LayerNotFoundError", "Laye
            "LayerValidationError", "GeometryError", "OSMError", "CoverageError", "PrintError",
            "PrintFontError", "BasemapWarning", "ImportFileError", "ImportGeometryError", "ProjectFileError",
            "MapOptionError", "OfflineAssetError", "BasemapKeyError", "UnknownBasemapError", "ExportWarning",
-           "TraceDescriptionError", "TraceError"]
+           "TraceDescriptionError", "TraceError", "OverlayWarning"]
 
 
 class ZJError(Exception):
@@ -116,6 +116,10 @@ class BasemapKeyError(ZJError):
 
 class UnknownBasemapError(ZJError, ValueError):
     """No basemap with this id."""
+
+
+class OverlayWarning(UserWarning):
+    """A planner's layer was not drawn on a printed map (empty, no CRS, far from the map); the map was printed without it."""
 
 
 class ExportWarning(UserWarning):

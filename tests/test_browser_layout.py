@@ -316,3 +316,24 @@ def test_saved_view_sequence_steps_forward_and_back(app_url, browser):
     finally:
         s.report("layout sequence")
         s.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_header_fits_the_projector_window(app_url, browser, lang):
+    """At 1280 px every button of the header line (panels, ◀ ▶ ＋) is on screen, in both languages."""
+    s = Session(browser, viewport=(1280, 720))
+    try:
+        open_app(s, f"{app_url}/?lang={lang}")
+        page = s.page
+        page.locator(".st-key-seq_next button").first.wait_for(timeout=TIMEOUT_MS)  # the header's last part
+        boxes = page.evaluate("""() => [...document.querySelectorAll('button')]
+                                   .filter(b => { const r = b.getBoundingClientRect();
+                                                  return r.width > 0 && r.top < 60; })
+                                   .map(b => [b.innerText, b.getBoundingClientRect().right])""")
+        s.screenshot(f"layout_header_1280_{lang}")
+        _note(f"[header {lang}] rightmost button at {max(r for _, r in boxes):.0f} px of 1280")
+        assert len(boxes) >= 9, boxes  # 7 panels, ◀ ▶ (and ＋)
+        assert all(right <= 1280 for _, right in boxes), [b for b in boxes if b[1] > 1280]
+    finally:
+        s.report(f"layout header {lang}")
+        s.close()

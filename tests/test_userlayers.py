@@ -185,6 +185,11 @@ def test_coverage_settings_round_trip_and_hostile_values():
                "metro_distances_m": [500.0, 123.0], "distance_m": 800}
     assert cov.state_from_settings(hostile, "zh", []) == {"cov_dist": 800.0}
     assert cov.state_from_settings(["not", "a", "dict"], "zh", []) == {}
+    # a planner's polygon layer (a traced boundary) as the area: kept when the project brings the layer
+    mine = {"area": "mine:描绘: 张江科学城 (2017年规划范围)"}
+    assert cov.state_from_settings(mine, "zh", ["描绘: 张江科学城 (2017年规划范围)"]) == {"cov_area": mine["area"]}
+    assert cov.state_from_settings(mine, "zh", ["其他图层"]) == {}
+    assert cov.state_from_settings({"area": "mine:"}, "zh", []) == {}
 
 
 def test_map_layer_escapes_attribute_text_and_shifts_for_gcj02():

@@ -20,7 +20,7 @@ class _Range(NamedTuple):
 SETTING_KEYS: dict[str, tuple[str, Any]] = {
     "source": ("cov_src", ("test", "shanghai", "path")),
     "osm_path": ("cov_path", str),
-    "area": ("cov_area", AREAS),
+    "area": ("cov_area", "area"),  # a catalogue area, or "mine:<layer>" (a planner's polygon layer)
     "check": ("cov_check", coverage.CHECKS),
     "demand": ("cov_demand_{src}", coverage.DEMAND_KINDS),
     "minutes": ("cov_min", _Range(1.0, 30.0)),
@@ -78,6 +78,8 @@ def state_from_settings(saved: dict, lang: str, layer_names) -> dict:
         value = saved[name]
         if allowed is str:
             ok = isinstance(value, str) and len(value) < 1000
+        elif allowed == "area":
+            ok = isinstance(value, str) and (value in AREAS or (value.startswith("mine:") and value[5:] in names))
         elif allowed == "layer":
             ok = isinstance(value, str) and (value in names or value == "—")
         elif isinstance(allowed, _Range):

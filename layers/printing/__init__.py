@@ -16,6 +16,7 @@ Modules
 ``labels``     feature names and their placement
 ``legend``     legend rows and the legend
 ``coverage``   a coverage check's result on the map
+``overlays``   the planner's own layers over the map (``render(…, overlays=…)``)
 ``furniture``  title block, scale bar, north arrow, notes, footer
 ``sources``    the footer's sources and attributions
 ``tiles``      the optional OpenStreetMap basemap
@@ -33,9 +34,10 @@ from layers.printing.coverage import coverage_frames, read_coverage_file
 from layers.printing.fonts import find_cjk_font
 from layers.printing.legend import LegendRow
 from layers.printing.output import default_filename, save, to_bytes
+from layers.printing.overlays import OverlayWarning
 from layers.printing.page import paper_mm
 from layers.printing.presets import PRESETS, Preset, get_preset
 from layers.printing.render import PrintInfo, render
 
-__all__ = ["PRESETS", "LegendRow", "Preset", "PrintInfo", "coverage_frames", "default_filename", "find_cjk_font",
+__all__ = ["PRESETS", "LegendRow", "OverlayWarning", "Preset", "PrintInfo", "coverage_frames", "default_filename", "find_cjk_font",
            "get_preset", "paper_mm", "read_coverage_file", "register_cli", "render", "save", "to_bytes"]

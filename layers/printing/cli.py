@@ -1,4 +1,9 @@
-"""``python -m layers map PRESET …``: print a preset to PDF or PNG from the command line."""
+"""``python -m layers map PRESET …``: print a preset to PDF or PNG from the command line.
+
+``--overlay FILE`` (repeatable) draws a planner's layer over the preset: any file the app
+imports (GeoJSON, GeoPackage — ``FILE::LAYER`` for one of several layers —, zipped Shapefile,
+KML, CSV), read by :func:`layers.io.importer.read_layer` with its checks and messages.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,14 +14,64 @@ from typing import Any
 
 from geo import settings
 from geo.bilingual import LANGS
-from geo.errors import BasemapWarning, ZJError
+import geopandas as gpd
+
+from geo.errors import BasemapWarning, ImportFileError, PrintError, ZJError
 from layers.printing.coverage import read_coverage_file
 from layers.printing.output import default_filename, save
+from layers.printing.overlays import OverlayWarning
 from layers.printing.page import FORMATS, MM_PER_INCH, PT_PER_MM, check_format, paper_mm
 from layers.printing.presets import PRESETS
 from layers.printing.render import render
 
-__all__ = ["cmd_map", "register_cli"]
+__all__ = ["cmd_map", "read_overlay_file", "register_cli"]
+
+
+def read_overlay_file(arg: str) -> tuple[str, gpd.GeoDataFrame, list[str]]:
+    """A layer to draw over the map, from ``FILE`` or ``FILE::LAYER``: its name (the layer's, or the
+    file's stem), its WGS84 features and what the import fixed or warns about.
+
+    Raises
+    ------
+    ImportFileError, ImportGeometryError, CRSError
+        The file cannot be imported (see :func:`layers.io.importer.read_layer`).
+    PrintError
+        A GeoPackage of several layers without ``::LAYER``; a CRS that is only a guess.
+    """
+    from layers.io.importer import list_layers, read_layer
+    path, layer = arg, None
+    if "::" in arg and not Path(arg).exists():
+        path, layer = arg.rsplit("::", 1)
+    name = Path(path).name
+    try:
+        imp = read_layer(path, layer=layer or None, allow_mixed=True)
+    except ImportFileError as err:
+        if err.kind != "layer":
+            raise
+        names = ", ".join(list_layers(path))
+        raise PrintError(f"{name}: choose one of its layers ({names}) with --overlay {name}::LAYER",
+                         f"{name}: 请以 --overlay {name}::图层名 选择其中一个图层 ({names})") from None
+    if imp.needs_confirmation:
+        raise PrintError(f"{name}: declares no CRS, and {imp.crs_used} is only a guess; save it with its CRS "
+                         "(e.g. as GeoJSON in WGS84) or check it with python -m layers import",
+                         f"{name}: 未声明坐标系, {imp.crs_used} 只是推测; 请以声明坐标系的格式保存 (如 WGS84 GeoJSON), "
+                         "或先用 python -m layers import 检查")
+    return layer or Path(path).stem, imp.frame, imp.fixes + imp.warnings
+
+
+def _overlays(files: list[str] | None) -> dict[str, gpd.GeoDataFrame]:
+    """The ``--overlay`` files by name (a repeated name numbered); the import's notes to stderr."""
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for arg in files or []:
+        name, frame, notes = read_overlay_file(arg)
+        for note in notes:
+            print(f"warning: {name}: {note}", file=sys.stderr)
+        key, n = name, 1
+        while key in out:
+            n += 1
+            key = f"{name} ({n})"
+        out[key] = frame
+    return out
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -24,10 +79,12 @@ def cmd_map(args: argparse.Namespace) -> int:
     try:
         fmt = check_format(args.format or (Path(args.out).suffix if args.out else "") or "pdf")
         extra = read_coverage_file(args.coverage) if getattr(args, "coverage", None) else None
+        overlays = _overlays(getattr(args, "overlay", None))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BasemapWarning)
+            warnings.simplefilter("always", OverlayWarning)
             fig = render(args.preset, lang=args.lang, paper=args.paper, title=args.title, date=args.date,
-                         extra=extra, basemap=args.basemap)
+                         extra=extra, basemap=args.basemap, overlays=overlays)
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
         out = Path(args.out) if args.out else Path(default_filename(args.preset, args.paper, fmt, args.date))
@@ -65,5 +122,9 @@ def register_cli(subparsers: Any) -> argparse.ArgumentParser:
                    help="osm: OpenStreetMap tiles underneath (online only; default none)")
     p.add_argument("--coverage", default=None, metavar="FILE",
                    help="coverage preset: layers exported by the app (.gpkg) or a GeoJSON of gaps")
+    p.add_argument("--overlay", action="append", default=None, metavar="FILE",
+                   help="a layer of your own drawn over the map (repeatable): GeoJSON, GeoPackage "
+                        "(FILE::LAYER for one of several layers), zipped Shapefile, KML or CSV; named by the "
+                        "file (or layer), credited by its source/method attributes")
     p.set_defaults(func=cmd_map)
     return p

@@ -62,8 +62,8 @@ def font(size: float, weight: str = "normal") -> font_manager.FontProperties:
 
 
 def draw_text(target: Any, x: float, y: float, s: str, size: float, weight: str = "normal", **kw: Any) -> Text:
-    """A text on a figure or axes in the CJK font, never parsed as mathtext."""
-    return target.text(x, y, s, fontproperties=font(size, weight), parse_math=False, **kw)
+    """A text on a figure or axes in the CJK font, never parsed as mathtext or TeX (names are data)."""
+    return target.text(x, y, s, fontproperties=font(size, weight), parse_math=False, usetex=False, **kw)
 
 
 def text_width_pt(text: str, size: float) -> float:

@@ -11,10 +11,10 @@ from geo import settings
 from geo.errors import GeometryError
 from layers.printing.extent import Bounds
 from layers.printing.fonts import draw_text, text_width_pt, wrap
-from layers.printing.page import MM_PER_INCH, PT_PER_MM, Page
+from layers.printing.page import FOOTER_LINE_SPACING, MAX_FOOTER_LINES, MM_PER_INCH, PT_PER_MM, Page
 from layers.text import t, text
 
-__all__ = ["crs_note", "draw_footer", "draw_margin_marks", "draw_north_arrow", "draw_panel_notes",
+__all__ = ["crs_note", "draw_footer", "draw_margin_marks", "footer_lines", "draw_north_arrow", "draw_panel_notes",
            "draw_scalebar", "draw_title_block", "length_label", "nice_length", "north_note", "scale_note"]
 
 
@@ -137,10 +137,24 @@ def draw_margin_marks(fig: Figure, ax: Any, page: Page, extent: Bounds, denomina
     return length
 
 
+def _footer_lines_of(footer: str, page: Page) -> list[str]:
+    size = settings.PRINT_FONT_PT["footer"] * page.s
+    width_pt = (page.width_mm - 2 * page.layout_mm("margin")) * PT_PER_MM
+    lines = wrap(footer, width_pt, size).split("\n")
+    if len(lines) > MAX_FOOTER_LINES:  # the page never gives the footer more: the rest is cut
+        lines = lines[:MAX_FOOTER_LINES]
+        lines[-1] = lines[-1].rstrip()[:-1] + "…"
+    return lines
+
+
+def footer_lines(footer: str, page: Page) -> int:
+    """How many lines ``footer`` takes on the sheet of ``page`` (at most ``MAX_FOOTER_LINES``)."""
+    return len(_footer_lines_of(footer, page))
+
+
 def draw_footer(fig: Figure, page: Page, footer: str) -> None:
     """The source and attribution line under the map, wrapped to the sheet's width."""
     size = settings.PRINT_FONT_PT["footer"] * page.s
     m = page.layout_mm("margin")
-    width_pt = (page.width_mm - 2 * m) * PT_PER_MM
-    draw_text(fig, page.map_rect[0], m * 0.55 / page.height_mm, wrap(footer, width_pt, size),
-              size, ha="left", va="bottom", color="#333333", gid="footer", linespacing=1.3)
+    draw_text(fig, page.map_rect[0], m * 0.55 / page.height_mm, "\n".join(_footer_lines_of(footer, page)),
+              size, ha="left", va="bottom", color="#333333", gid="footer", linespacing=FOOTER_LINE_SPACING)

@@ -84,4 +84,5 @@ def draw_legend(pax: Any, rows: list[LegendRow], lang: str, s: float, width_pt: 
     leg.set_gid("legend")
     for txt in leg.get_texts():
         txt.set_parse_math(False)  # a "$" in a name is a dollar sign
+        txt.set_usetex(False)
     return leg

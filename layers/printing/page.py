@@ -12,13 +12,19 @@ from geo import settings
 from geo.bilingual import LANGS
 from geo.errors import PrintError
 
-__all__ = ["FORMATS", "MM_PER_INCH", "PT_PER_MM", "Page", "check_format", "check_lang", "iso_date",
-           "page_layout", "paper_mm"]
+__all__ = ["FOOTER_LINES", "FOOTER_LINE_SPACING", "FORMATS", "MAX_FOOTER_LINES", "MM_PER_INCH", "PT_PER_MM", "Page",
+           "check_format", "check_lang", "iso_date", "page_layout", "paper_mm"]
 
 #: Output formats of :func:`layers.printing.output.save`.
 FORMATS = ("pdf", "png")
 MM_PER_INCH = 25.4
 PT_PER_MM = 72.0 / MM_PER_INCH
+#: Lines of footer text the footer band (``settings.PRINT_LAYOUT_MM["footer"]``) holds; each further
+#: line (a long credit of the planner's layers) takes its height from the map, up to the most lines.
+FOOTER_LINES = 2
+MAX_FOOTER_LINES = 8
+#: The footer's line spacing (a line is this × its font size high).
+FOOTER_LINE_SPACING = 1.3
 
 
 def paper_mm(paper: str) -> tuple[float, float]:
@@ -96,11 +102,14 @@ class Page:
         return settings.PRINT_LAYOUT_MM[part] * self.s
 
 
-def page_layout(paper: str) -> Page:
-    """Map and legend panel rectangles for a landscape paper size."""
+def page_layout(paper: str, footer_lines: int = FOOTER_LINES) -> Page:
+    """Map and legend panel rectangles for a landscape paper size, with room for ``footer_lines``
+    lines of footer (more than :data:`FOOTER_LINES` make the map lower)."""
     w, h = paper_mm(paper)
     s = w / settings.PRINT_PAPERS_MM["A4"][0]
     L = {k: v * s for k, v in settings.PRINT_LAYOUT_MM.items()}
+    extra = min(max(footer_lines, FOOTER_LINES), MAX_FOOTER_LINES) - FOOTER_LINES
+    L["footer"] += extra * settings.PRINT_FONT_PT["footer"] * FOOTER_LINE_SPACING * s / PT_PER_MM
     map_w = w - 2 * L["margin"] - L["panel"] - L["gap"]
     map_h = h - L["margin"] - L["title"] - L["footer"]
     bottom = L["footer"]

@@ -3,6 +3,7 @@
 The page has a title block, the map, a legend of exactly what is drawn, a scale bar,
 a north arrow and a source / attribution line. It needs no network: the context is the
 catalogue's own vector layers (the districts); an OpenStreetMap tile basemap is an option.
+The planner's own layers (imported, traced) can be drawn over the preset (``overlays``).
 
 >>> fig = render("parks", paper="A3")          # doctest: +SKIP
 """
@@ -21,22 +22,22 @@ from geo import settings
 from geo.crs import local_tm_crs
 from geo.errors import PrintError
 from layers.catalogue.loading import get_spec, load
-from layers.catalogue.spec import LayerSpec
 from layers.catalogue.symbology import SCHEMATIC_KEY, draw_order
 from layers.printing.coverage import coverage_frames, coverage_title, draw_coverage
 from layers.printing.draw import draw_frame, simplify_context
 from layers.printing.extent import Bounds, center, fit_bounds, fit_extent, max_convergence_deg
 from layers.printing.fonts import find_cjk_font
 from layers.printing.furniture import (crs_note, draw_footer, draw_margin_marks, draw_panel_notes,
-                                       draw_title_block, north_note, scale_note)
+                                       draw_title_block, footer_lines, north_note, scale_note)
 from layers.printing.labels import LabelPlacer, draw_labels
 from layers.printing.legend import LegendRow, draw_legend, layer_legend_rows
+from layers.printing.overlays import draw_overlays, overlay_credits, overlay_legend_rows, prepare_overlays
 from layers.printing.page import MM_PER_INCH, Page, check_lang, iso_date, page_layout
 from layers.printing.presets import Preset, get_preset
 from layers.printing.sources import footer_text
 from layers.printing.styles import mpl_style
 from layers.printing.tiles import draw_basemap
-from layers.text import t
+from layers.text import t, text
 
 __all__ = ["PrintInfo", "render"]
 
@@ -61,6 +62,8 @@ class PrintInfo:
     footer: str
     basemap: str | None = None
     notes: list[str] = field(default_factory=list)
+    overlays: list[str] = field(default_factory=list)
+    overlays_skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,8 +80,8 @@ class _Scene:
 
 
 def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: str | None = None,
-           date: datetime.date | str | None = None, extra: Any = None, basemap: str | None = None
-           ) -> Figure:
+           date: datetime.date | str | None = None, extra: Any = None, basemap: str | None = None,
+           overlays: Mapping[str, gpd.GeoDataFrame] | None = None) -> Figure:
     """Draw a print map.
 
     Parameters
@@ -100,6 +103,12 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     basemap : {None, "none", "osm"}
         ``"osm"`` draws OpenStreetMap tiles underneath (online only). When they cannot be
         fetched the map is drawn without them and a :class:`BasemapWarning` says so.
+    overlays : mapping of name → GeoDataFrame, optional
+        The planner's own layers (any declared CRS), drawn over the preset's in a print style
+        of their own, each a legend row "⬆ name" and credited in the footer by its ``source``
+        / ``method`` attributes; the extent grows to show them. One that is empty, declares no
+        CRS or lies far from the map is left out: an :class:`~layers.printing.overlays.OverlayWarning`
+        and a note on the map say so (``PrintInfo.overlays_skipped``).
 
     Returns
     -------
@@ -109,7 +118,8 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     Raises
     ------
     PrintError
-        Unknown preset, paper, language or basemap; a coverage map without a result.
+        Unknown preset, paper, language or basemap; a coverage map without a result; an
+        overlay that is not a GeoDataFrame.
     PrintFontError
         No CJK font installed.
     LayerNotFoundError, LayerFileError, LayerValidationError
@@ -118,18 +128,35 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     p = get_preset(preset)
     check_lang(lang)
     paper = str(paper).strip().upper()
-    page = page_layout(paper)
+    page_layout(paper)  # checks the paper
     if basemap not in (None, "none", "osm"):
         raise PrintError(f"unknown basemap {basemap!r}; use osm or none", f"未知底图 {basemap!r}; 可用 osm 或 none")
     find_cjk_font()
     day = iso_date(date)
     frames = _load_layers(p)
     cov, meta = coverage_frames(extra) if p.needs_extra else ({}, {})
-    scene = _scene(p, page, frames, cov, meta.get("area"))
+    fit = _fit_frames(p, frames, cov, meta.get("area"))
+    drawn, skipped = prepare_overlays(overlays, fit_bounds(fit))
+    fit += [o.frame for o in drawn]
+    lon0 = center(fit_bounds(fit))[0]
+    specs = sorted((get_spec(i) for i in frames), key=lambda spec: spec.group == "context")
+    credits = overlay_credits(drawn, lang)
+
+    def footer_for(osm: bool) -> str:
+        return footer_text(specs, lang, day, crs_note(lang, lon0), osm, meta.get("attribution") if cov else None,
+                           credits)
+
+    # a long footer (the overlays' credits) takes its room from the map
+    page = page_layout(paper, footer_lines(footer_for(bool(cov) or basemap == "osm"), page_layout(paper)))
+    scene = _scene(p, page, frames, cov, meta.get("area"), fit)
     fig, ax = _new_figure(page, scene.extent)
     notes: list[str] = []
     used_basemap = draw_basemap(ax, scene.crs, scene.extent, basemap, lang, notes)
-    rows, specs = _draw_layers(ax, scene, lang, page.s)
+    draw_overlays(ax, drawn, scene.crs, settings.PRINT_SIMPLIFY_MM * scene.denominator / 1000.0, page.s)
+    not_drawn = [text("print_overlay_skipped").format(name=name, reason=why.get(lang)).get(lang)
+                 for name, why in skipped]
+    notes += not_drawn
+    rows = _draw_layers(ax, scene, lang, page.s, overlay_legend_rows(drawn))
     draw_labels(ax, LabelPlacer(1000.0 / scene.denominator), p, scene.proj, lang, box(*scene.extent), page.s)
     conv = max_convergence_deg(scene.crs, scene.extent)
     heading = coverage_title(meta, lang) or p.title(lang)
@@ -142,15 +169,15 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     panel_notes = [p.note(lang), scale_note(lang, scene.denominator, paper), north_note(lang, scene.lon0, conv)]
     notes_mm = draw_panel_notes(pax, [n for n in panel_notes + notes if n], page.s, page.panel_width_pt)
     scalebar_m = draw_margin_marks(fig, ax, page, scene.extent, scene.denominator, notes_mm)
-    footer = footer_text(specs, lang, day, crs_note(lang, scene.lon0), bool(cov) or used_basemap == "osm",
-                         meta.get("attribution") if cov else None)
+    footer = footer_for(bool(cov) or used_basemap == "osm")
     draw_footer(fig, page, footer)
     info = PrintInfo(
         preset=p.id, paper=paper, lang=lang, title=main_title, date=day, crs=scene.crs,
         central_meridian=scene.lon0, extent=scene.extent, scale_denominator=scene.denominator,
         scalebar_m=scalebar_m, convergence_deg=conv,
         layers=list(scene.proj) + [f"coverage-{k}" for k in scene.cov],
-        legend_rows=rows, footer=footer, basemap=used_basemap, notes=notes)
+        legend_rows=rows, footer=footer, basemap=used_basemap, notes=notes,
+        overlays=[o.name for o in drawn], overlays_skipped=not_drawn)
     setattr(fig, "zj_print", info)  # the record rides on the figure
     return fig
 
@@ -177,10 +204,9 @@ def _fit_frames(p: Preset, frames: Mapping[str, gpd.GeoDataFrame], cov: Mapping[
 
 
 def _scene(p: Preset, page: Page, frames: Mapping[str, gpd.GeoDataFrame],
-           cov: Mapping[str, gpd.GeoDataFrame], area: gpd.GeoDataFrame | None) -> _Scene:
-    """Project everything to a transverse Mercator centred on the fitted extent; fit the extent
-    to the map frame and compute the scale (ground metres per paper metre)."""
-    fit = _fit_frames(p, frames, cov, area)
+           cov: Mapping[str, gpd.GeoDataFrame], area: gpd.GeoDataFrame | None, fit: list[gpd.GeoDataFrame]) -> _Scene:
+    """Project everything to a transverse Mercator centred on the extent of the ``fit`` frames (WGS84);
+    fit the extent to the map frame and compute the scale (ground metres per paper metre)."""
     lon0, lat0 = center(fit_bounds(fit))
     crs = local_tm_crs(lon0, lat0)
     map_w_mm, map_h_mm = page.map_mm
@@ -207,17 +233,15 @@ def _new_figure(page: Page, extent: Bounds) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def _draw_layers(ax: Any, scene: _Scene, lang: str, s: float) -> tuple[list[LegendRow], list[LayerSpec]]:
+def _draw_layers(ax: Any, scene: _Scene, lang: str, s: float, overlay_rows: list[LegendRow]) -> list[LegendRow]:
     """Draw the catalogue layers (context first) and the coverage layers; returns the legend
-    rows (plan layers, coverage, context, schematic key) and the catalogue specs drawn."""
+    rows (plan layers, coverage, the overlays' ``overlay_rows``, context, schematic key)."""
     view = box(*scene.extent).buffer(0.2 * (scene.extent[2] - scene.extent[0]))
     rows: list[LegendRow] = []
     context_rows: list[LegendRow] = []
     schematic = False
-    specs = []
     for rank, (layer_id, gdf) in enumerate(scene.proj.items()):
         spec = get_spec(layer_id)
-        specs.append(spec)
         if spec.group == "context":
             gdf = simplify_context(gdf, settings.PRINT_SIMPLIFY_MM * scene.denominator / 1000.0, view)
         styles = [mpl_style(spec.style.for_feature(props), s)
@@ -226,8 +250,7 @@ def _draw_layers(ax: Any, scene: _Scene, lang: str, s: float) -> tuple[list[Lege
         layer_rows, sch = layer_legend_rows(spec, gdf, lang)
         schematic |= sch
         (context_rows if spec.group == "context" else rows).extend(layer_rows)
-    rows += draw_coverage(ax, scene.cov, scene.area, lang, s) + context_rows
+    rows += draw_coverage(ax, scene.cov, scene.area, lang, s) + overlay_rows + context_rows
     if schematic:
         rows.append(LegendRow("schematic", t(lang, "map_schematic"), "line", dict(SCHEMATIC_KEY), 2))
-    specs.sort(key=lambda spec: spec.group == "context")
-    return rows, specs
+    return rows

@@ -29,7 +29,7 @@ def source_documents(spec: LayerSpec) -> list[str]:
 
 
 def footer_text(specs: list[LayerSpec], lang: str, date: str, crs_note: str, osm: bool,
-                extra_attribution: str | None = None) -> str:
+                extra_attribution: str | None = None, overlays: list[str] | None = None) -> str:
     """The source and attribution line: documents, attributions, licences, digitising and print dates.
 
     Parameters
@@ -46,6 +46,9 @@ def footer_text(specs: list[LayerSpec], lang: str, date: str, crs_note: str, osm
         Credit OpenStreetMap (a tile basemap or OSM-derived coverage layers is drawn).
     extra_attribution : str, optional
         A further credit (a coverage result's).
+    overlays : list of str, optional
+        The credits of the planner's own layers drawn over the map
+        (:func:`layers.printing.overlays.overlay_credits`).
     """
     docs = list(dict.fromkeys(d for spec in specs for d in source_documents(spec)))
     attributions = list(dict.fromkeys(s.provenance.attribution for s in specs
@@ -60,6 +63,8 @@ def footer_text(specs: list[LayerSpec], lang: str, date: str, crs_note: str, osm
     parts.append(" · ".join(attributions + licences))
     if digitised:
         parts.append(t(lang, "print_digitised") + ", ".join(digitised))
+    if overlays:
+        parts.append(t(lang, "print_overlay_sources") + " · ".join(overlays))
     parts.append(crs_note)
     parts.append(t(lang, "print_printed") + date)
     return " · ".join(p for p in parts if p)

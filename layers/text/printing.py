@@ -41,6 +41,21 @@ TEXT: dict[str, Bilingual] = {
         "The N arrow points up the sheet (grid north), which is true north on the central meridian "
         "{lon0:.2f}°E; at the map's edges true north differs by at most {conv:.2f}°."),
     "print_scale_note": Bilingual("比例尺 1:{n} ({paper} 原尺寸打印)", "Scale 1:{n} (printed on {paper} at 100 %)"),
+    # the planner's own layers over a print map (layers.printing.overlays; the print panel)
+    "print_overlays": Bilingual("叠加我的图层", "Overlay my layers"),
+    "print_overlays_help": Bilingual(
+        "所选图层画在预设图层之上 (深色粗边框、浅色填充), 图例中为 “⬆ 名称”, 其来源与方法 (属性 source、method) "
+        "列在页脚; 地图范围随之扩大。",
+        "Drawn over the preset's layers (a strong dark outline, a faint fill), in the legend as \"⬆ name\"; "
+        "their source and method attributes are credited in the footer; the map's extent grows to show them."),
+    "print_overlay_sources": Bilingual("我的图层: ", "my layers: "),
+    "print_overlay_unsourced": Bilingual("未注明来源", "no source given"),
+    "print_overlay_skipped": Bilingual("叠加图层 {name} 未绘制: {reason}", "overlay {name} not drawn: {reason}"),
+    "print_overlay_empty": Bilingual("没有可绘制的几何", "it has no geometry to draw"),
+    "print_overlay_no_crs": Bilingual("未声明坐标系", "it declares no coordinate reference system"),
+    "print_overlay_bad_crs": Bilingual("无法转换为 WGS84 ({exc})", "it cannot be reprojected to WGS84 ({exc})"),
+    "print_overlay_far": Bilingual("距本图约 {km:,.0f} km, 超出地图可容纳的范围 (坐标系是否有误?)",
+                                   "it lies about {km:,.0f} km from this map, too far to show (a wrong CRS?)"),
     "print_basemap_failed": Bilingual(
         "无法获取 OpenStreetMap 底图 (可能未联网); 仅以矢量背景打印",
         "the OpenStreetMap basemap could not be fetched ({exc}); printed with vector context only"),

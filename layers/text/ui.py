@@ -5,6 +5,7 @@ from geo.bilingual import Bilingual
 
 TEXT: dict[str, Bilingual] = {
     "app_title": Bilingual("张江科学城规划图", "Zhangjiang Science City planning map"),
+    "head_title": Bilingual("张江科学城规划图", "Zhangjiang planning map"),  # the header line: short
     "app_subtitle": Bilingual("Zhangjiang Science City planning map", "张江科学城规划图"),
     "layers": Bilingual("图层", "Layers"),
     "opacity": Bilingual("透明度", "Opacity"),
@@ -31,7 +32,7 @@ TEXT: dict[str, Bilingual] = {
     "none": Bilingual("未选择图层。", "No layer selected."),
     "tab_map": Bilingual("地图", "Map"),
     "tab_indicators": Bilingual("指标", "Indicators"),
-    "tab_catalogue": Bilingual("图层目录", "Layer catalogue"),
+    "tab_catalogue": Bilingual("图层目录", "Catalogue"),
     "draw_title": Bilingual("绘制结果", "Drawing"),
     "draw_hint": Bilingual(
         "用地图右侧的绘制工具画线或多边形, 这里显示长度或面积, 以及相交的规划要素。",
@@ -50,7 +51,7 @@ TEXT: dict[str, Bilingual] = {
     "error": Bilingual("错误", "error"),
     "provenance": Bilingual("来源与方法", "Source and method"),
     "ignored": Bilingual("链接中以下内容无法识别, 已忽略", "Parts of the link were not understood and were ignored"),
-    "tab_coverage": Bilingual("覆盖检查", "Coverage checks"),
+    "tab_coverage": Bilingual("覆盖检查", "Coverage"),
     "tab_mine": Bilingual("我的图层", "My layers"),
     "mine_none": Bilingual(
         "还没有导入图层: 在侧栏 “导入图层与项目” 中导入 GeoJSON、GeoPackage、Shapefile、KML 或 CSV。",
@@ -123,7 +124,7 @@ TEXT: dict[str, Bilingual] = {
     "cov_drawn": Bilingual("最近绘制的多边形", "the latest drawn polygon"),
     "cov_time": Bilingual("计算耗时", "Computed in"),
     "cov_failed": Bilingual("检查未能完成", "The check could not run"),
-    "tab_export": Bilingual("导出与打印", "Export and print"),
+    "tab_export": Bilingual("导出与打印", "Export, print"),
     "print_preset": Bilingual("打印地图", "Print map"),
     "print_paper": Bilingual("纸张 (横向)", "Paper (landscape)"),
     "print_format": Bilingual("格式", "Format"),
@@ -182,7 +183,7 @@ TEXT: dict[str, Bilingual] = {
     "seq_corridors": Bilingual("蓝绿廊道", "Blue-green corridors"),
     "seq_parks": Bilingual("一区二十二园", "The 22 parks"),
     "seq_saved": Bilingual("视图 {n}", "View {n}"),
-    "seq_start": Bilingual("演示视图", "Prepared views"),
+    "seq_start": Bilingual("演示视图", "Views"),
     "seq_prev": Bilingual("上一视图 (图层与范围)", "Previous view (layers and extent)"),
     "seq_next": Bilingual("下一视图 (图层与范围)", "Next view (layers and extent)"),
     "seq_save": Bilingual("把当前图层与范围保存为视图, 加到序列末尾", "Save the current layers and extent as a view at the end of the sequence"),

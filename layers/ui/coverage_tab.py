@@ -82,10 +82,13 @@ def render(lang: str) -> None:
                    format_func=lambda k: t(lang, f"cov_src_{k}"))
     path = st.text_input(t(lang, "cov_path"), key="cov_path") if src == "path" else None
     c1, c2, c3 = st.columns(3)
-    areas = list(cov.AREAS) + (["drawn"] if latest_polygon() is not None else [])
+    mine = _imported_areas()
+    areas = list(cov.AREAS) + (["drawn"] if latest_polygon() is not None else []) + list(mine)
+    if ss.get("cov_area") not in areas:
+        ss.pop("cov_area", None)  # an imported layer since removed
     state.seed(ss, "cov_area", "extract" if src == "test" else areas[0])
     area = c1.selectbox(t(lang, "cov_area"), areas, key="cov_area",
-                        format_func=lambda a: cov.label(cov.AREA_LABELS, a, lang))
+                        format_func=lambda a: mine.get(a) or cov.label(cov.AREA_LABELS, a, lang))
     check = c2.selectbox(t(lang, "cov_check"), list(gc.CHECKS), key="cov_check",
                          format_func=lambda c: cov.label(cov.CHECK_LABELS, c, lang))
     kinds = [k for k in gc.DEMAND_KINDS if k != "custom"]
@@ -109,6 +112,22 @@ def render(lang: str) -> None:
         elif _try_coverage(lang, src, path, area, check, demand, params, own, zones, zone_col, new):
             st.rerun()
     coverage_result.render(lang)
+
+
+def _imported_areas() -> dict[str, str]:
+    """The planner's layers with polygons (a traced boundary, an upload), as analysis areas: id → label."""
+    return {f"mine:{name}": f"⬆ {name}" for name, frame in ss.imported.items()
+            if frame.geom_type.isin(["Polygon", "MultiPolygon"]).any()}
+
+
+def _area(area: str) -> Any:
+    """What cov.run takes as the area: a catalogue id or "extract", or a polygon (drawn or imported)."""
+    if area == "drawn":
+        return latest_polygon()
+    if area.startswith("mine:"):
+        frame = ss.imported[area[5:]]
+        return frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])].geometry.union_all()
+    return area
 
 
 def _try_coverage(lang: str, *args: Any) -> bool:
@@ -135,9 +154,11 @@ def _run_coverage(lang: str, src: str, path: str | None, area: str, check: str, 
         progress = (lambda done, total: bar.progress(min(1.0, done / total)) if total else None) if bar else False
         osm = resolve_osm({"test": "helsinki", "shanghai": "shanghai"}.get(src, path or ""), progress=progress)
         new_green = None if new is None else gpd.GeoDataFrame(geometry=[new], crs="EPSG:4326")
-        run = cov.run(osm, latest_polygon() if area == "drawn" else area, check, params, demand_kind=demand,
+        run = cov.run(osm, _area(area), check, params, demand_kind=demand,
                       own=own, zones=zones, zone_column=zone_col, new_green=new_green)
     r, sc = run.result, run.scenario
+    if area.startswith("mine:"):
+        r.area = f"⬆ {area[5:]}"  # the figures name the planner's layer, not "drawn polygon"
     n = ss.get("coverage_n", 0) + 1
     ss.coverage_n = n
     ss.coverage = {"id": n, "figures": r.to_dict(), "zones": r.zones, "layers": run.layers(),

@@ -79,8 +79,22 @@ def export_panel(lang: str, selected: list[str]) -> None:
                            file_name="zhangjiang_map.html", mime="text/html", key="html_dl")
 
 
+def _print_overlays(lang: str) -> dict:
+    """The planner's layers picked to draw over the print map (none to pick: no choice shown)."""
+    names = list(ss.imported)
+    if not names:
+        return {}
+    kept = [n for n in ss.get("print_overlays", []) if n in names]
+    if "print_overlays" in ss and kept != ss["print_overlays"]:  # a layer removed since it was picked
+        ss["print_overlays"] = kept
+    picked = st.multiselect(t(lang, "print_overlays"), names, key="print_overlays", format_func=lambda n: f"⬆ {n}",
+                            help=t(lang, "print_overlays_help"))
+    return {n: ss.imported[n] for n in picked}
+
+
 def print_panel(lang: str) -> None:
-    """A print button: preset, paper, format and title → a PDF or PNG to download."""
+    """A print button: preset, paper, format, title and the planner's layers to overlay → a PDF or PNG
+    to download."""
     presets = [p for p in printmap.PRESETS if p != "coverage" or ss.get("coverage")]
     c1, c2, c3 = st.columns([3, 1, 1])
     preset = c1.selectbox(t(lang, "print_preset"), presets, key="print_preset",
@@ -92,6 +106,7 @@ def print_panel(lang: str) -> None:
     if title_key not in ss:  # the preset's title until the planner types another
         ss[title_key] = printmap.PRESETS[preset].title(lang)
     title = st.text_input(t(lang, "print_title"), key=title_key)
+    overlays = _print_overlays(lang)
     if st.button(t(lang, "print_make"), key="print_make"):
         extra = None
         if preset == "coverage":
@@ -99,11 +114,14 @@ def print_panel(lang: str) -> None:
             extra = {**res["layers"], "title": res["title"][lang], "attribution": res["attribution"]}
         try:
             with st.spinner(t(lang, "print_making")):
-                fig = printmap.render(preset, lang=lang, paper=paper, title=title or None, extra=extra)
+                fig = printmap.render(preset, lang=lang, paper=paper, title=title or None, extra=extra,
+                                      overlays=overlays or None)
                 data = printmap.to_bytes(fig, fmt)
                 import matplotlib.pyplot as plt
                 plt.close(fig)
             ss.print_file = (printmap.default_filename(preset, paper, fmt), data, fmt)
+            for note in getattr(fig, "zj_print").overlays_skipped:  # a layer left out is never silent
+                st.warning(note)
         except ZJError as exc:
             st.error(str(exc))
     if ss.get("print_file"):

@@ -22,7 +22,7 @@ __all__ = ["FOLIUM_IFRAME", "PANELS", "body", "header", "map_frame_css", "meetin
 ss = st.session_state
 
 #: The panels beside the map: id → title key of the interface text.
-PANELS: dict[str, str] = {"draw": "draw_title", "mine": "tab_mine", "coverage": "tab_coverage",
+PANELS: dict[str, str] = {"draw": "draw_title", "mine": "tab_mine", "trace": "tr_panel", "coverage": "tab_coverage",
                           "export": "tab_export", "indicators": "tab_indicators", "catalogue": "tab_catalogue"}
 #: The streamlit-folium iframe in the page.
 FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -51,12 +51,13 @@ header[data-testid="stHeader"] {{ height: 0; min-height: 0; background: transpar
   overflow: hidden; text-overflow: ellipsis; max-width: 22vw; }}
 .st-key-zj_head .zj-seqtitle {{ font-size: .9rem; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; max-width: 16vw; }}
+.st-key-panel button {{ padding-left: .5rem; padding-right: .5rem; white-space: nowrap; }}
 .st-key-zj_body {{ flex-wrap: nowrap; align-items: flex-start; gap: 10px; padding: 0 !important;
   margin: 0 !important; }}
 {_MAP_CELL} {{ flex: 1 1 0; min-width: 0; }}
 .st-key-zj_mapcol {{ gap: 4px; }}
 {_PANEL_CELL} {{ flex: 0 0 {settings.UI_PANEL_WIDTH}; width: {settings.UI_PANEL_WIDTH}; }}
-.st-key-zj_panel {{ height: {map_h}; overflow-y: auto; overflow-x: hidden; padding-right: 4px; }}
+.st-key-zj_panel {{ height: {map_h}; max-height: {map_h}; overflow-y: auto; overflow-x: hidden; padding-right: 4px; }}
 {", ".join(hidden) or ".zj-none"} {{ display: none !important; }}
 {FOLIUM_IFRAME} {{ height: {map_h} !important; display: block; }}
 """
@@ -99,7 +100,7 @@ def header(lang: str, nav: Callable[[str, bool], None]) -> str | None:
     """The one-line header: the title, the panel chooser and the view sequence (``nav``);
     the panel chosen (None: the map takes the whole main area)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False, key="zj_head"):
-        st.html(f'<div class="zj-apptitle">{esc(t(lang, "app_title"))}</div>', width="content")
+        st.html(f'<div class="zj-apptitle">{esc(t(lang, "head_title"))}</div>', width="content")
         panel = st.segmented_control(t(lang, "panel"), list(PANELS), key="panel", label_visibility="collapsed",
                                      format_func=lambda p: t(lang, PANELS[p]), help=t(lang, "panel_help"))
         nav(lang, True)

@@ -160,6 +160,7 @@ WIDGET_KEYS: tuple[Key, ...] = (
     Key("print_paper", "str", None, "paper: A3 or A4"),
     Key("print_format", "str", None, "print format: pdf or png"),
     Key("print_title_{preset}", "str", None, "title of the print map, per preset (default: the preset's title)"),
+    Key("print_overlays", "list[str]", None, "names of the imported layers drawn over the print map"),
     Key("print_make", "bool", None, "make the print map"),
     Key("print_dl", "bool", None, "download the print map"),
     # my layers, indicators
@@ -178,6 +179,26 @@ RELABELLED: tuple[str, ...] = (
     "search_pick", "zoom_pick", "basemap", "cov_src", "cov_area", "cov_check", "cov_demand_{src}", "cov_cats",
     "exp_layers", "exp_format", "exp_crs", "print_preset", "print_format", "imp_crs", "mine_against",
     "ind_table", "ind_layer", "panel")
+
+# trace panel (layers.ui.trace_panel): its app keys, widget keys and relabelled choices in one place
+APP_KEYS += (
+    Key("trace_result", "dict | None", _none, "the last traced boundary: TraceResult, its report, n (traces so far)"),
+    Key("trace_message", "str | None", _none, "the last 'use in this session' message, shown once"),
+)
+WIDGET_KEYS += (
+    Key("tr_what", "str", None, "what to trace: catalogue or pasted"),
+    Key("tr_desc", "str", None, "id of the catalogue description to trace"),
+    Key("tr_text", "str", None, "the pasted 四至 text"),
+    Key("tr_name", "str", None, "name of the boundary traced from pasted text (optional)"),
+    Key("tr_follow", "str", None, "how every edge follows its road: described, centreline, outer or inner"),
+    Key("tr_src", "str", None, "OSM source id: test, shanghai or path"),
+    Key("tr_path", "str", None, "path of a local .osm.pbf"),
+    Key("tr_go", "bool", None, "trace the boundary"),
+    Key("tr_use", "bool", None, "put the traced boundary into the session's imported layers"),
+    Key("tr_inputs_{n}", "expander", None, "the trace panel's inputs; renewed by each trace (n), so they fold "
+        "away and the result shows"),
+)
+RELABELLED += ("tr_what", "tr_desc", "tr_follow", "tr_src")
 
 
 def _pattern(name: str) -> str:

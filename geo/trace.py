@@ -154,12 +154,22 @@ def _check_missing(desc: BoundaryDescription, ways: NamedWays) -> None:
     missing = [(i + 1, e) for i, (e, found) in enumerate(zip(desc.edges, ways.by_edge)) if not found]
     if not missing:
         return
-    listing = "; ".join(f"{i} {e.side_label('en')} {e.label()}".replace("  ", " ") for i, e in missing)
-    listing_zh = "; ".join(f"第{i}条 {e.side_label('zh')} {e.label()}" for i, e in missing)
-    raise TraceError("missing", f"not in the OSM extract {Path(ways.source).name}: {listing}. Check the "
-                     "spelling (as OSM names it), add the route number (ref), or use an extract that covers it",
-                     f"OSM 数据 {Path(ways.source).name} 中找不到: {listing_zh}。请核对名称 (以 OSM 中的写法为准)、"
-                     "补充道路编号 (ref), 或换用覆盖该道路的数据")
+    osm = Path(ways.source).name
+
+    def short(e: EdgeSpec) -> str:
+        return " ".join(dict.fromkeys(list(e.names[:1]) + list(e.refs[:1])))
+
+    if len(missing) == len(desc.edges):
+        roads = "、".join(short(e) for _, e in missing)
+        raise TraceError("missing", f"none of the {len(missing)} roads and rivers of the description is in the OSM "
+                         f"extract {osm} ({roads}): the extract does not cover this area; use one that does",
+                         f"OSM 数据 {osm} 中没有描述里的任何一条道路或河流 ({roads}): 数据不覆盖该范围, 请换用覆盖它的数据")
+    listing = "; ".join(f"{i} {e.side_label('en')} {short(e)}".replace("  ", " ") for i, e in missing)
+    listing_zh = "; ".join(f"第{i}条 {e.side_label('zh')} {short(e)}" for i, e in missing)
+    raise TraceError("missing", f"not in the OSM extract {osm}: {listing}. Check the spelling (as OSM names it), add "
+                     "the route number (ref), or use an extract that covers it",
+                     f"OSM 数据 {osm} 中找不到: {listing_zh}。请核对名称 (以 OSM 中的写法为准)、补充道路编号 (ref), "
+                     "或换用覆盖该道路的数据")
 
 
 def _chosen(found, edge: EdgeSpec) -> list[LineString]:

@@ -157,3 +157,11 @@ def test_bad_description_files(toml, words):
 ])
 def test_name_matching(tags, hit):
     assert EdgeSpec(names=("外环",), refs=("S20",)).matches(tags) is hit
+
+
+def test_an_extract_that_covers_none_of_the_roads(square):
+    with pytest.raises(TraceError) as info:
+        trace_boundary(parse_description(_desc("龙东大道", "外环", "下盐公路", "罗山路")), square)
+    zh, en = _bilingual(info.value)
+    assert info.value.kind == "missing" and "does not cover this area" in en and "不覆盖" in zh
+    assert "龙东大道" in en and "罗山路" in zh

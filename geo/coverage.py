@@ -8,6 +8,10 @@ Dijkstra from every source at once and reads each unit's walking distance.
 
 Every check also reports the straight-line ("buffer") figure on the same units, labelled
 as such: it can only be higher, since no walk is shorter than the straight line.
+
+A demand with a ``weight`` column (people or floor area, e.g. a control plan's parcels,
+:mod:`geo.parcels`) has weighted units (:func:`geo.demand.demand_units`; ``Study.weight``
+``"weight"``): the share is then the covered share of the weight.
 """
 from __future__ import annotations
 
@@ -99,8 +103,8 @@ def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_li
     units["covered"] = d_net <= distance_m if covered is None else covered
     units["covered_line"] = d_line <= distance_m if covered_line is None else covered_line
     cov = units["covered"].to_numpy()
-    share, floor, count = shares_of(units, cov, study.weight)
-    share_line, _, _ = shares_of(units, units["covered_line"].to_numpy(), study.weight)
+    share, floor, count = _shares(units, cov, study.weight)
+    share_line, _, _ = _shares(units, units["covered_line"].to_numpy(), study.weight)
     covered_km2 = float(units["area_m2"][cov].sum()) / 1e6
     reached = len(np.unique(seeds.source[seeds.offset <= distance_m])) if len(seeds) else 0
     return CoverageResult(
@@ -108,9 +112,27 @@ def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_li
         share=share, share_buffer=share_line, target=target, covered_km2=covered_km2,
         total_km2=study.total_km2, parameters=parameters, elapsed_s=time.perf_counter() - t0,
         weight=study.weight, units=units, crs=study.crs, share_floor=floor, share_count=count,
-        shares=shares or {}, zones=zone_table(units, study.weight), n_sources=n_sources,
+        shares=shares or {}, zones=_zones(units, study.weight), n_sources=n_sources,
         n_reached_sources=reached, notes=list(study.notes) + list(notes or []),
         inputs={**study.inputs, "sources": sources or {}})
+
+
+def _shares(units: pd.DataFrame, covered: np.ndarray, weight: str) -> tuple[float, float | None, float]:
+    """:func:`geo.results.shares_of`; a weighted demand (``weight == "weight"``: people, floor
+    area) gives the covered share of its units' ``weight`` as the main figure."""
+    if weight != "weight":
+        return shares_of(units, covered, weight)
+    _, floor, count = shares_of(units, covered, "area")
+    return shares_of(units.assign(count=units["weight"]), covered, "count")[0], floor, count
+
+
+def _zones(units: gpd.GeoDataFrame, weight: str) -> pd.DataFrame | None:
+    """:func:`geo.results.zone_table`; for a weighted demand, totals and covered of ``weight``."""
+    if weight != "weight":
+        return zone_table(units, weight)
+    table = zone_table(units.assign(count=units["weight"]), "count")
+    return None if table is None else table.rename(columns={"total_count": "total_weight",
+                                                             "covered_count": "covered_weight"})
 
 
 def _check_limit(study: Study, distance_m: float) -> None:
@@ -201,7 +223,7 @@ def life_circle(study: Study, facilities: gpd.GeoDataFrame, *,
         d_net, d_line, seeds, how[cat] = _distances(study, study.local(sub), 0.0, distance_m,
                                                     approach_m=approach_m)
         cov = d_net <= distance_m
-        shares[cat] = shares_of(study.units, cov, study.weight)[0]
+        shares[cat] = _shares(study.units, cov, study.weight)[0]
         all_net = np.maximum(all_net, d_net)
         all_line = np.maximum(all_line, d_line)
         if sub.empty:
@@ -247,7 +269,7 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
     geoms = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms)) \
         if len(geoms) else geoms
     d_net, d_line, seeds, how = _distances(study, geoms, 0.0, limit)
-    shares = {int(d) if float(d).is_integer() else d: shares_of(study.units, d_net <= d, study.weight)[0]
+    shares = {int(d) if float(d).is_integer() else d: _shares(study.units, d_net <= d, study.weight)[0]
               for d in distances_m}
     params = {"distances_m": list(distances_m), "prefer_entrances": prefer_entrances,
               "demand": study.demand_kind, "cell_m": _cell(study)}

@@ -11,6 +11,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -97,11 +98,19 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
     :func:`cell_size` of the demand's area (``counts["cell_m"]`` says which). The counts say how
     many demand features were given, had no geometry, had no area where one was needed,
     or lay outside the area: nothing is left out without a count.
+
+    A demand frame with a ``weight`` column (people, floor area) is weighted by it: each
+    feature's weight is spread over its cells in proportion to area (a polygon cut by the
+    analysis area keeps the share of its weight inside it), a point or building keeps its
+    own; the units get a ``weight`` column and the returned weight is ``"weight"``. Features
+    whose weight is missing, not a number, zero or negative are left out and counted
+    (``counts["no_weight"]``).
     """
     counts: dict[str, Any] = {"features": 0 if demand is None else len(demand), "empty": 0,
               "not_polygonal": 0, "outside": 0}
     notes: list[str] = []
     weight = "area"
+    w: np.ndarray | None = None
     if demand_kind == "area" or demand is None:
         if demand_kind != "area":
             raise CoverageError("no demand data given", "未提供需求数据")
@@ -114,6 +123,11 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
         missing = dem.geometry.is_empty | dem.geometry.isna()
         counts["empty"] = int(missing.sum())
         dem = dem[~missing]
+        if "weight" in dem:
+            w = pd.to_numeric(dem["weight"], errors="coerce").to_numpy(dtype=float)
+            good = np.isfinite(w) & (w > 0)
+            counts["no_weight"] = int((~good).sum())
+            dem, w = dem[good], w[good]
         geoms = to_local(dem.geometry.to_numpy(), settings.WGS84)
         kinds = set(shapely.get_type_id(geoms)) if len(geoms) else set()
         if kinds and kinds <= {0, 4}:  # points: one unit each
@@ -123,6 +137,7 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
             geoms = geoms[inside]
             units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": 0.0,
                                       "floor_m2": np.nan, "count": 1.0}, geometry=geoms, crs=crs)
+            w = None if w is None else w[inside]
         elif demand_kind == "residential_buildings":
             polys = shapely.make_valid(geoms)
             pts = shapely.point_on_surface(polys)
@@ -137,32 +152,53 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
             known = int(np.isfinite(units["floor_m2"]).sum())
             notes.append(f"building levels known for {known} of {len(units)} buildings; "
                          "floor-area share counts those only")
+            w = None if w is None else w[inside]
         else:
-            valid = shapely.make_valid(geoms)
-            areal = np.isin(shapely.get_type_id(valid), (3, 6, 7)) & (shapely.area(valid) > 0)
-            counts["not_polygonal"] = int((~areal).sum())
-            polys = shapely.intersection(valid[areal], area_local)
-            meets = ~shapely.is_empty(polys) & (shapely.area(polys) > 0)
-            counts["outside"] = int((~meets).sum())
-            polys = polys[meets]
-            polys = np.array([p if p.geom_type != "GeometryCollection" else
-                              shapely.union_all([g for g in shapely.get_parts(p)
-                                                 if g.geom_type in ("Polygon", "MultiPolygon")])
-                              for p in polys], dtype=object)
-            if len(polys) > 1 and _overlaps(polys):
-                # overlapping polygons would count twice: merge, one unit per connected part
-                polys = shapely.get_parts(shapely.union_all(polys))
-                notes.append("overlapping demand polygons merged (each area counted once)")
-            cell_m = cell_m or cell_size(float(shapely.area(polys).sum()) if len(polys) else 0.0)
-            pieces, owners = grid_cells(polys, cell_m)
-            units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
-                                      "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+            units, cell_m, w = _polygon_units(area_local, geoms, w, cell_m, crs, counts, notes)
     if units.empty:
         raise CoverageError("no demand (residential land, buildings or points) inside the area",
                             "分析范围内没有需求对象 (居住用地、建筑或点)")
     counts["cell_m"] = cell_m if weight == "area" and demand_kind != "residential_buildings" \
         else None
+    if w is not None:
+        units["weight"] = w
+        weight = "weight"
+        counts["weight_in_area"] = round(float(w.sum()), 6)
     return units, weight, notes, counts
+
+
+def _polygon_units(area_local: BaseGeometry, geoms: np.ndarray, w: np.ndarray | None,
+                   cell_m: float | None, crs: str, counts: dict, notes: list[str]
+                   ) -> tuple[gpd.GeoDataFrame, float, np.ndarray | None]:
+    """Cells of demand polygons inside the area; with weights ``w`` (one per polygon), each
+    cell's share of its polygon's weight (by area). Returns the units, the cell size and
+    the cells' weights."""
+    valid = shapely.make_valid(geoms)
+    areal = np.isin(shapely.get_type_id(valid), (3, 6, 7)) & (shapely.area(valid) > 0)
+    counts["not_polygonal"] = int((~areal).sum())
+    whole = shapely.area(valid[areal])
+    polys = shapely.intersection(valid[areal], area_local)
+    meets = ~shapely.is_empty(polys) & (shapely.area(polys) > 0)
+    counts["outside"] = int((~meets).sum())
+    polys, whole = polys[meets], whole[meets]
+    w = None if w is None else w[areal][meets]
+    polys = np.array([p if p.geom_type != "GeometryCollection" else
+                      shapely.union_all([g for g in shapely.get_parts(p)
+                                         if g.geom_type in ("Polygon", "MultiPolygon")])
+                      for p in polys], dtype=object)
+    if len(polys) > 1 and _overlaps(polys):
+        if w is None:
+            # overlapping polygons would count twice: merge, one unit per connected part
+            polys = shapely.get_parts(shapely.union_all(polys))
+            notes.append("overlapping demand polygons merged (each area counted once)")
+        else:
+            notes.append("overlapping demand polygons kept apart: each counts its own weight")
+    cell_m = cell_m or cell_size(float(shapely.area(polys).sum()) if len(polys) else 0.0)
+    pieces, owners = grid_cells(polys, cell_m)
+    area_m2 = shapely.area(pieces)
+    units = gpd.GeoDataFrame({"parent": owners, "area_m2": area_m2,
+                              "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+    return units, cell_m, None if w is None else w[owners] * area_m2 / whole[owners]
 
 
 def _overlaps(polys: np.ndarray) -> bool:

@@ -9,7 +9,7 @@ __all__ = ["ZJError", "CRSError", "CoordinateError", "LayerNotFoundError", "Laye
            "LayerValidationError", "GeometryError", "OSMError", "CoverageError", "PrintError",
            "PrintFontError", "BasemapWarning", "ImportFileError", "ImportGeometryError", "ProjectFileError",
            "MapOptionError", "OfflineAssetError", "BasemapKeyError", "UnknownBasemapError", "ExportWarning",
-           "TraceDescriptionError", "TraceError", "OverlayWarning"]
+           "TraceDescriptionError", "TraceError", "OverlayWarning", "StyleError"]
 
 
 class ZJError(Exception):
@@ -143,3 +143,15 @@ class TraceError(ZJError):
         self.kind = kind
         self.where = where
         super().__init__(en, zh)
+
+
+__all__ += ["LandUseError"]
+
+
+class LandUseError(ZJError, ValueError):
+    """A land-use code system, column or table option is unknown or unusable (geo.landuse)."""
+
+
+class StyleError(ZJError, ValueError):
+    """A thematic style cannot be made or read: an unknown kind, method or palette, a column the
+    layer lacks, a column without usable values, or a malformed style from a project file."""

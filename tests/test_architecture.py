@@ -21,6 +21,7 @@ RANKS = {
     "layers.text": 1,
     "layers.catalogue": 2,
     "layers.analysis": 3,
+    "layers.styling": 3,
     "layers.webmap": 4,
     "layers.io": 4,
     "layers.coverage": 5,

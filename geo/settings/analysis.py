@@ -124,3 +124,14 @@ PARAMETER_SOURCES = {
     "cell_m": "project choice: 25 m cells (smaller, down to 2.5 m, so that the demand has "
               "at least 20,000), ± half a cell at the edge of the covered area",
 }
+
+# --- Land-use codes and the balance table (geo.landuse) ------------------------------
+#: Column names that usually hold the land-use code in Chinese plan data (用地代码/代号/性质,
+#: the pinyin initials YDDM/YDXZ of 用地代码/用地性质, DLBM/DLDM 地类编码/代码 of 国土调查 and
+#: 国土空间规划数据库 tables, and English names). Only a hint: the value test decides first.
+LANDUSE_CODE_COLUMNS = ("用地代码", "用地代号", "用地性质代码", "用地性质", "用地分类", "地类编码", "地类代码",
+                        "YDDM", "YDXZ", "YDDH", "DLBM", "DLDM", "GHDLBM", "LANDUSE", "LAND_USE", "LUCODE",
+                        "LU_CODE", "LANDUSE_CODE")
+#: Smallest share of a column's non-empty values that must be clean codes of one system for
+#: the column to count as a land-use code column (project choice: most, allowing a few typos).
+LANDUSE_CODE_MIN_SHARE = 0.6

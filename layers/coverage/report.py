@@ -10,7 +10,8 @@ from __future__ import annotations
 from geo import settings
 from geo.access import COUNT_LABELS
 from geo.osmparse import DROP_REASONS
-from layers.text.coverage import INPUT_DEMAND, INPUT_FRAMES, INPUT_GREEN, INPUT_SECTIONS, TABLE_HEADERS
+from layers.text.coverage import (INPUT_DEMAND, INPUT_FRAMES, INPUT_GREEN, INPUT_PARCELS, INPUT_SECTIONS,
+                                  TABLE_HEADERS)
 
 
 def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
@@ -35,10 +36,19 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
         add("network", ("最大片 (长度占比)", "largest piece (share of length)"), share)
         add("network", ("最大片节点 / 全部", "nodes in the largest / all"),
             f"{net['main_nodes']:,} / {net['nodes']:,}")
+    demand = inputs.get("demand") or {}
     for key, label in INPUT_DEMAND.items():
-        n = (inputs.get("demand") or {}).get(key)
+        n = demand.get(key)
         if n or key == "units":
             add("demand", label, n or 0)
+    parcels = demand.get("parcels")
+    if parcels:
+        from geo.parcels import DROP_REASONS as PARCEL_DROPS
+        for key, label in INPUT_PARCELS.items():
+            add("demand", label, parcels.get(key, 0))
+        for key, n in (parcels.get("dropped") or {}).items():
+            if n:
+                add("demand", PARCEL_DROPS.get(key, (key, key)), n)
     sources = inputs.get("sources") or {}
     per_category = all(isinstance(v, dict) for v in sources.values()) and sources
     groups = sources.items() if per_category else [("", sources)]
@@ -55,7 +65,9 @@ def inputs_rows(inputs: dict, lang: str = "zh") -> list[dict]:
 
 
 def _count(value) -> str:
-    """A count with thousands separators; other values as they are."""
+    """A count with thousands separators (a total of weights too); other values as they are."""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.3g}"
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 

@@ -55,17 +55,24 @@ def figures_table(result: coverage.CoverageResult, lang: str) -> pd.DataFrame:
 
     def pct(x):
         return "-" if x is None or x != x else f"{100 * x:.1f}%"
+    parcels = (result.inputs.get("demand") or {}).get("parcels")
+    demand = parcels["description"][lang] if parcels else label(DEMAND_LABELS, result.parameters.get("demand", ""), lang)
     rows = [
         (t(lang, "cov_fig_check"), label(CHECK_LABELS, result.check, lang)),
         (t(lang, "cov_fig_area"), label(AREA_LABELS, result.area, lang)),
-        (t(lang, "cov_fig_demand"), label(DEMAND_LABELS, result.parameters.get("demand", ""), lang)),
+        (t(lang, "cov_fig_demand"), demand),
         (t(lang, "cov_fig_distance"), f"{result.distance_m:,.0f} m"),
         (t(lang, "cov_fig_share"), pct(result.share)),
         (t(lang, "cov_fig_buffer"), pct(result.share_buffer)),
         (t(lang, "cov_fig_target"), pct(result.target) if result.target is not None else "-"),
     ]
-    if result.weight == "area":
+    if parcels:
+        rows.append((t(lang, "cov_fig_dropped"), parcels["dropped_text"][lang]))
+    if result.weight == "area" or (result.weight == "weight" and result.total_km2 > 0):
         rows.append((t(lang, "cov_fig_covered"), f"{result.covered_km2:,.3f} / {result.total_km2:,.3f} km²"))
+    if result.weight == "weight":
+        w = result.units["weight"]
+        rows.append((t(lang, "cov_fig_weighted"), f"{w[result.units['covered']].sum():,.0f} / {w.sum():,.0f}"))
     if result.share_floor is not None:
         rows.append((t(lang, "cov_fig_floor"), pct(result.share_floor)))
     if result.share_count is not None:

@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 
 from geo import coverage
 from layers.coverage.areas import AREAS
+from layers.coverage.inputs import DEMAND_KINDS
 
 __all__ = ["SETTING_KEYS", "settings_from_state", "state_from_settings"]
 
@@ -22,7 +23,7 @@ SETTING_KEYS: dict[str, tuple[str, Any]] = {
     "osm_path": ("cov_path", str),
     "area": ("cov_area", "area"),  # a catalogue area, or "mine:<layer>" (a planner's polygon layer)
     "check": ("cov_check", coverage.CHECKS),
-    "demand": ("cov_demand_{src}", coverage.DEMAND_KINDS),
+    "demand": ("cov_demand_{src}", DEMAND_KINDS),
     "minutes": ("cov_min", _Range(1.0, 30.0)),
     "speed_kmh": ("cov_speed", _Range(1.0, 8.0)),
     "min_area_m2": ("cov_mina", _Range(0.0, 1e6)),
@@ -34,6 +35,9 @@ SETTING_KEYS: dict[str, tuple[str, Any]] = {
     "own_green": ("cov_own_green", "layer"), "own_demand": ("cov_own_demand", "layer"),
     "own_facilities": ("cov_own_facilities", "layer"), "own_stations": ("cov_own_stations", "layer"),
     "zones": ("cov_zones", "layer"), "zone_column": ("cov_zone_col", str),
+    # demand "parcels": the parcel layer, its land-use code column, its weight column (or "area")
+    "parcels": ("cov_parcels", "layer"), "parcels_code": ("cov_parcels_code", str),
+    "parcels_weight": ("cov_parcels_weight", str),
 }
 
 

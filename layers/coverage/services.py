@@ -19,7 +19,7 @@ from geo import coverage, settings
 from geo.errors import CoverageError
 from geo.scenario import Scenario, green_scenario
 from layers.coverage.areas import area_geometry, extract_share
-from layers.coverage.inputs import Inputs, load_inputs
+from layers.coverage.inputs import Inputs, geo_demand_kind, load_inputs
 from layers.coverage.results import result_layers
 
 __all__ = ["Run", "clear", "needed_reach", "run", "run_check", "study_for"]
@@ -30,7 +30,7 @@ def _key(*parts) -> str:
     for p in parts:
         if isinstance(p, gpd.GeoDataFrame):
             h.update(str(len(p)).encode())
-            h.update(b"".join(shapely.to_wkb(p.geometry.to_numpy())))
+            h.update(b"".join(w or b"-" for w in shapely.to_wkb(p.geometry.to_numpy())))  # None: no geometry
         elif isinstance(p, BaseGeometry):
             h.update(shapely.to_wkb(p))
         else:
@@ -44,20 +44,30 @@ _STUDIES: "OrderedDict[str, tuple[coverage.Study, Inputs]]" = OrderedDict()
 def study_for(osm_path: str | Path, area: str | BaseGeometry | Path = "science_city_2021", *,
               demand_kind: str = "residential_landuse", reach_m: float | None = None,
               own: dict[str, gpd.GeoDataFrame] | None = None, zones: gpd.GeoDataFrame | None = None,
-              zone_column: str = "name") -> tuple[coverage.Study, Inputs]:
-    """Prepare (or reuse) the study of an area; the few most recent are kept in memory."""
+              zone_column: str = "name", parcels: dict | None = None) -> tuple[coverage.Study, Inputs]:
+    """Prepare (or reuse) the study of an area; the few most recent are kept in memory.
+
+    Demand ``"parcels"``: ``own["parcels"]`` is the parcel layer, ``parcels`` the options of
+    :func:`geo.parcels.parcel_demand`; the study counts its residential parcels as a weighted
+    custom demand, and its ``inputs["demand"]["parcels"]`` says which parcels and weights.
+    """
     reach = max(reach_m or 0.0, settings.LIFE_CIRCLE_DISTANCE_M, max(settings.METRO_CATCHMENT_M))
     name, geom = area_geometry(area, osm_path)
     own = own or {}
     key = _key(str(Path(osm_path).resolve()), name, geom, demand_kind, reach, zone_column,
-               *(own.get(k) for k in ("green", "demand", "facilities", "stations")), zones)
+               *(own.get(k) for k in ("green", "demand", "facilities", "stations", "parcels")), zones,
+               sorted((parcels or {}).items()))
     if key in _STUDIES:
         _STUDIES.move_to_end(key)
         return _STUDIES[key]
-    inputs = load_inputs(osm_path, geom, reach, demand_kind, clip=name != "extract", own=own)
-    study = coverage.prepare(geom, inputs.walk, inputs.demand, name=name, demand_kind=demand_kind,
-                             zones=zones, zone_column=zone_column, reach_m=reach,
-                             entrances=inputs.entrances)
+    inputs = load_inputs(osm_path, geom, reach, demand_kind, clip=name != "extract", own=own,
+                         parcels=parcels)
+    study = coverage.prepare(geom, inputs.walk, inputs.demand, name=name,
+                             demand_kind=geo_demand_kind(demand_kind), zones=zones,
+                             zone_column=zone_column, reach_m=reach, entrances=inputs.entrances)
+    if inputs.parcels is not None:
+        study.demand_kind = demand_kind  # the figures name the parcels, not "own data"
+        study.inputs["demand"]["parcels"] = inputs.parcels.summary()
     study.inputs["osm"] = inputs.osm_report
     study.inputs["replaced_by_own_data"] = dict(inputs.replaced)
     covered = extract_share(osm_path, geom)
@@ -111,14 +121,16 @@ class Run:
 def run(osm_path: str | Path, area: str | BaseGeometry | Path, check: str, params: dict, *,
         demand_kind: str = "residential_landuse", own: dict | None = None,
         zones: gpd.GeoDataFrame | None = None, zone_column: str = "name",
-        new_green: gpd.GeoDataFrame | None = None) -> Run:
-    """Prepare (or reuse) the area's study and run ``check``; with ``new_green``, before/after."""
+        new_green: gpd.GeoDataFrame | None = None, parcels: dict | None = None) -> Run:
+    """Prepare (or reuse) the area's study and run ``check``; with ``new_green``, before/after.
+
+    ``parcels``: the options of demand ``"parcels"`` (:func:`study_for`)."""
     if check not in coverage.CHECKS:
         raise CoverageError(f"unknown check {check!r}; known: {', '.join(coverage.CHECKS)}",
                             f"未知检查 {check!r}")
     study, inputs = study_for(osm_path, area, demand_kind=demand_kind,
                               reach_m=needed_reach(check, params), own=own, zones=zones,
-                              zone_column=zone_column)
+                              zone_column=zone_column, parcels=parcels)
     if new_green is not None:
         if check != "green5":
             raise CoverageError("a new green space can only be tested with the green reach check",

@@ -9,7 +9,10 @@ how layers and drawings are encoded: :mod:`layers.io.projecttables`):
 ``project_meta``  (attributes only)
     ``key``/``value`` rows; every value is JSON text. Keys: ``format`` (:data:`FORMAT_NAME`,
     how :func:`load` knows the file is a project), ``format_version``, ``app_version``,
-    ``name``, ``created``, ``saved``, ``coverage``, ``view``, ``layer_count``, ``drawing_count``.
+    ``name``, ``created``, ``saved``, ``coverage``, ``view``, ``layer_count``, ``drawing_count``,
+    ``styles`` (layer name → :meth:`layers.styling.Style.to_dict`; checked on loading by
+    :meth:`~layers.styling.Style.from_dict` against the layer read, a style that does not fit
+    is left out and counted in :attr:`Project.notes`).
 ``project_layers``  (attributes only)
     One row per imported layer, in order: ``position``, ``table_name`` (``layer_000``...),
     ``layer_name`` (the planner's name, any language), ``geometry_column``, ``columns``
@@ -43,10 +46,12 @@ import pandas as pd
 import pyogrio
 
 from geo import settings
+from geo.bilingual import Bilingual
 from geo.errors import ProjectFileError
 from geo.files import TEMP_TAG, atomic_write, cleanup_stale_temps, temp_paths
 from layers.io.projecttables import (check_sqlite_header, corrupt, decode_drawings, decode_frame, dumps,
-                                     encode_drawings, encode_frame, geometry_type, not_project, read_table)
+                                     encode_drawings, encode_frame, geometry_type, not_project, read_styles,
+                                     read_table)
 
 __all__ = ["APP_VERSION", "DRAWINGS_TABLE", "FORMAT_NAME", "FORMAT_VERSION", "LAYERS_TABLE", "MAX_PROJECT_BYTES",
            "META_TABLE", "SUFFIX", "Project", "cleanup_stale_temps", "from_bytes", "load", "save", "temp_paths",
@@ -77,6 +82,8 @@ class Project:
     ``layers`` maps the planner's layer name to a WGS84 GeoDataFrame (index not kept: it
     comes back as 0..n-1). ``drawings`` are GeoJSON features as the app stores them.
     ``coverage`` and ``view`` must be JSON-able. Timestamps are ISO 8601 strings (UTC).
+    ``styles`` maps a layer's name to its style (``Style.to_dict()``); only those of ``layers``
+    are saved. ``notes`` (read only): what :func:`load` left out (styles not fitting their layer).
     """
 
     name: str = ""
@@ -84,6 +91,8 @@ class Project:
     drawings: list[dict] = field(default_factory=list)
     coverage: dict = field(default_factory=dict)
     view: dict = field(default_factory=dict)
+    styles: dict[str, dict] = field(default_factory=dict)
+    notes: list[Bilingual] = field(default_factory=list)
     created: str = field(default_factory=lambda: _now())
     saved: str = ""
     app_version: str = APP_VERSION
@@ -150,7 +159,8 @@ def _write_project(project: Project, tmp: Path, saved: str) -> None:
     meta = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "app_version": APP_VERSION,
             "name": str(project.name or ""), "created": str(project.created or saved), "saved": saved,
             "coverage": project.coverage or {}, "view": project.view or {},
-            "layer_count": len(rows), "drawing_count": len(drawings)}
+            "layer_count": len(rows), "drawing_count": len(drawings),
+            "styles": {str(k): v for k, v in (project.styles or {}).items() if k in (project.layers or {})}}
     # written last: a file without it is never taken for a project
     _write_table(pd.DataFrame({"key": list(meta), "value": [dumps(v, what=k) for k, v in meta.items()]}),
                  tmp, META_TABLE)
@@ -260,6 +270,7 @@ def _read_project(path: Path, meta: dict, tables: set[str]) -> Project:
     coverage, view = meta.get("coverage") or {}, meta.get("view") or {}
     if not isinstance(coverage, dict) or not isinstance(view, dict):
         raise corrupt(path, "coverage/view")
+    styles, notes = read_styles(meta.get("styles"), layers)
     return Project(name=str(meta.get("name") or ""), layers=layers, drawings=drawings, coverage=coverage,
-                   view=view, created=str(meta.get("created") or ""), saved=str(meta.get("saved") or ""),
+                   view=view, styles=styles, notes=notes, created=str(meta.get("created") or ""), saved=str(meta.get("saved") or ""),
                    app_version=str(meta.get("app_version") or ""), format_version=int(meta["format_version"]))

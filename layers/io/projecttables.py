@@ -5,7 +5,8 @@ case-insensitive and some clash with GPKG's own) with their real names and panda
 dtypes kept beside them (:func:`encode_frame` / :func:`decode_frame`); object values
 become text, numbers or booleans GDAL can store. Drawings are GeoJSON features: their
 properties and other members are JSON text (:func:`encode_drawings` /
-:func:`decode_drawings`). Reading parses JSON only: a project file cannot run code.
+:func:`decode_drawings`). The layers' styles are JSON in the meta table, checked on reading
+(:func:`read_styles`). Reading parses JSON only: a project file cannot run code.
 """
 from __future__ import annotations
 
@@ -22,11 +23,14 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping, shape
 
-from geo.errors import ProjectFileError
+from geo.bilingual import Bilingual
+from geo.errors import ProjectFileError, ZJError
 from layers.catalogue.validate import is_missing
+from layers.styling import Style
+from layers.text import text
 
 __all__ = ["check_sqlite_header", "corrupt", "decode_drawings", "decode_frame", "dumps", "encode_drawings",
-           "encode_frame", "geometry_type", "not_project", "read_table"]
+           "encode_frame", "geometry_type", "not_project", "read_styles", "read_table"]
 
 #: GeoPackage geometry type names by shapely type id.
 _GPKG_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
@@ -215,3 +219,31 @@ def decode_drawings(path: Path, table: str) -> list[dict]:
                 feat.update({k: v for k, v in more.items() if k not in feat})
         out.append(feat)
     return out
+
+
+def read_styles(raw: Any, layers: dict[str, gpd.GeoDataFrame]) -> tuple[dict[str, dict], list[Bilingual]]:
+    """The styles a project file holds (``meta["styles"]``, untrusted), each checked by
+    :meth:`layers.styling.Style.from_dict` against its layer as read.
+
+    Returns layer name → ``Style.to_dict()`` of the styles that fit, and notes for the planner:
+    how many were left out (not a style, no such layer, a column the layer lacks …) and what
+    :meth:`~layers.styling.Style.from_dict` dropped inside a style.
+    """
+    if raw is None:
+        return {}, []
+    notes: list[Bilingual] = []
+    out: dict[str, dict] = {}
+    items = list(raw.items()) if isinstance(raw, dict) else []
+    dropped = 0 if isinstance(raw, dict) else 1
+    for name, d in items:
+        frame = layers.get(str(name))
+        if frame is None:
+            dropped += 1
+            continue
+        try:
+            out[str(name)] = Style.from_dict(d, frame, notes).to_dict()
+        except ZJError:
+            dropped += 1
+    if dropped:
+        notes.insert(0, text("prj_styles_dropped").format(n=dropped))
+    return out, notes

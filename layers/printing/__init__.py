@@ -8,6 +8,8 @@ Modules
 -------
 ``presets``    the ready-made maps (:data:`PRESETS`)
 ``render``     :func:`render`: one page from a preset
+``overlays``   the planner's own layers drawn over a preset (styled, in the legend and footer)
+``table``      the land-use balance table beside the map (the "landuse" preset)
 ``page``       paper sizes, the page layout, option checks
 ``extent``     the map's extent in the print CRS, meridian convergence
 ``fonts``      the CJK print font and text measure
@@ -16,7 +18,6 @@ Modules
 ``labels``     feature names and their placement
 ``legend``     legend rows and the legend
 ``coverage``   a coverage check's result on the map
-``overlays``   the planner's own layers over the map (``render(…, overlays=…)``)
 ``furniture``  title block, scale bar, north arrow, notes, footer
 ``sources``    the footer's sources and attributions
 ``tiles``      the optional OpenStreetMap basemap

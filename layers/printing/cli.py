@@ -3,6 +3,11 @@
 ``--overlay FILE`` (repeatable) draws a planner's layer over the preset: any file the app
 imports (GeoJSON, GeoPackage — ``FILE::LAYER`` for one of several layers —, zipped Shapefile,
 KML, CSV), read by :func:`layers.io.importer.read_layer` with its checks and messages.
+
+The ``landuse`` preset prints the first ``--overlay`` (a control-plan parcel layer) in its
+land-use colours with its balance table beside the legend: ``--landuse-column`` names the code
+column (default: found by :func:`geo.landuse.recognise.guess_code_column`), ``--landuse-system``
+overrides the detected code system, ``--landuse-level`` is the table's level (1 大类, 2 中类).
 """
 from __future__ import annotations
 
@@ -13,16 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from geo import settings
-from geo.bilingual import LANGS
 import geopandas as gpd
+
+from geo.bilingual import LANGS
+from geo.landuse.codes import SYSTEMS
 
 from geo.errors import BasemapWarning, ImportFileError, PrintError, ZJError
 from layers.printing.coverage import read_coverage_file
 from layers.printing.output import default_filename, save
 from layers.printing.overlays import OverlayWarning
 from layers.printing.page import FORMATS, MM_PER_INCH, PT_PER_MM, check_format, paper_mm
-from layers.printing.presets import PRESETS
+from layers.printing.presets import PRESETS, get_preset
 from layers.printing.render import render
+from layers.printing.table import landuse_inputs
 
 __all__ = ["cmd_map", "read_overlay_file", "register_cli"]
 
@@ -74,17 +82,33 @@ def _overlays(files: list[str] | None) -> dict[str, gpd.GeoDataFrame]:
     return out
 
 
+def _landuse(args: argparse.Namespace, overlays: dict[str, gpd.GeoDataFrame]) -> tuple[dict, Any]:
+    """For the ``landuse`` preset: the first overlay's land-use style (by name) and balance table."""
+    if not get_preset(args.preset).needs_table:
+        return {}, None
+    if not overlays:
+        raise PrintError("the landuse preset needs the parcel layer: --overlay FILE (e.g. 控规.zip)",
+                         "landuse 预设需要地块图层: --overlay 文件 (如 控规.zip)")
+    name, frame = next(iter(overlays.items()))
+    column, style, table = landuse_inputs(frame, getattr(args, "landuse_column", None),
+                                          getattr(args, "landuse_system", None), getattr(args, "landuse_level", 1))
+    print(f"{name}: land-use column {column}, {style.system}, {len(style.classes)} classes, "
+          f"{table.total_m2 / 1e4:,.2f} ha", file=sys.stderr)
+    return {name: style}, table
+
+
 def cmd_map(args: argparse.Namespace) -> int:
     """Render and save a print map; prints the path and the page size. Returns the exit code."""
     try:
         fmt = check_format(args.format or (Path(args.out).suffix if args.out else "") or "pdf")
         extra = read_coverage_file(args.coverage) if getattr(args, "coverage", None) else None
         overlays = _overlays(getattr(args, "overlay", None))
+        styles, table = _landuse(args, overlays)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", BasemapWarning)
             warnings.simplefilter("always", OverlayWarning)
             fig = render(args.preset, lang=args.lang, paper=args.paper, title=args.title, date=args.date,
-                         extra=extra, basemap=args.basemap, overlays=overlays)
+                         extra=extra, basemap=args.basemap, overlays=overlays, overlay_styles=styles, table=table)
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
         out = Path(args.out) if args.out else Path(default_filename(args.preset, args.paper, fmt, args.date))
@@ -126,5 +150,11 @@ def register_cli(subparsers: Any) -> argparse.ArgumentParser:
                    help="a layer of your own drawn over the map (repeatable): GeoJSON, GeoPackage "
                         "(FILE::LAYER for one of several layers), zipped Shapefile, KML or CSV; named by the "
                         "file (or layer), credited by its source/method attributes")
+    p.add_argument("--landuse-column", default=None, metavar="COLUMN",
+                   help="landuse preset: the land-use code column of the first --overlay (default: found)")
+    p.add_argument("--landuse-system", choices=SYSTEMS, default=None,
+                   help="landuse preset: the code system (default: detected from the codes)")
+    p.add_argument("--landuse-level", type=int, choices=(1, 2, 3), default=1,
+                   help="landuse preset: level of the balance table, 1 大类 (default), 2 中类, 3 小类")
     p.set_defaults(func=cmd_map)
     return p

@@ -38,6 +38,12 @@ class Preset:
         A caveat printed under the legend (empty: none).
     needs_extra : bool
         The preset draws input passed as ``extra`` (a coverage result).
+    needs_table : bool
+        The preset prints a planner's parcel layer (an overlay, styled as land use) with its
+        land-use balance table (``render(…, table=…)``, :mod:`layers.printing.table`).
+    fit_overlays : bool
+        The map's extent is the overlays' (the planner's layer), not the ``fit`` layers' (which
+        then only bound how far an overlay may lie).
     """
 
     id: str
@@ -49,6 +55,8 @@ class Preset:
     district_labels: bool = True
     caveat: Bilingual = _NO_NOTE
     needs_extra: bool = False
+    needs_table: bool = False
+    fit_overlays: bool = False
 
     def title(self, lang: str) -> str:
         """The default title in ``lang``."""
@@ -78,6 +86,8 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
            labels=(("hitech_parks", ("point",)),), district_labels=False, caveat=text("print_note_parks")),
     Preset("coverage", text("print_heading_coverage"),
            ("districts",), ("extra",), margin=0.05, needs_extra=True),
+    Preset("landuse", text("print_heading_landuse"), ("districts", "science_city_2021"), _SC, margin=0.04,
+           caveat=text("print_note_landuse"), needs_table=True, fit_overlays=True),
 )}
 
 

@@ -21,6 +21,7 @@ from shapely.geometry import box
 from geo import settings
 from geo.crs import local_tm_crs
 from geo.errors import PrintError
+from geo.landuse.balance import BalanceTable
 from layers.catalogue.loading import get_spec, load
 from layers.catalogue.symbology import SCHEMATIC_KEY, draw_order
 from layers.printing.coverage import coverage_frames, coverage_title, draw_coverage
@@ -36,7 +37,9 @@ from layers.printing.page import MM_PER_INCH, Page, check_lang, iso_date, page_l
 from layers.printing.presets import Preset, get_preset
 from layers.printing.sources import footer_text
 from layers.printing.styles import mpl_style
+from layers.printing.table import draw_balance_table, with_table_panel
 from layers.printing.tiles import draw_basemap
+from layers.styling import Style
 from layers.text import t, text
 
 __all__ = ["PrintInfo", "render"]
@@ -81,7 +84,8 @@ class _Scene:
 
 def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: str | None = None,
            date: datetime.date | str | None = None, extra: Any = None, basemap: str | None = None,
-           overlays: Mapping[str, gpd.GeoDataFrame] | None = None) -> Figure:
+           overlays: Mapping[str, gpd.GeoDataFrame] | None = None,
+           overlay_styles: Mapping[str, Style] | None = None, table: BalanceTable | None = None) -> Figure:
     """Draw a print map.
 
     Parameters
@@ -109,6 +113,14 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
         / ``method`` attributes; the extent grows to show them. One that is empty, declares no
         CRS or lies far from the map is left out: an :class:`~layers.printing.overlays.OverlayWarning`
         and a note on the map say so (``PrintInfo.overlays_skipped``).
+    overlay_styles : mapping of name → :class:`layers.styling.Style`, optional
+        Thematic styles of overlays (by their names in ``overlays``): each feature filled in its
+        class colour, the classes listed in the legend under "⬆ name" (label and count), features
+        the style's filter leaves out not drawn; a style that does not fit its layer is not used
+        (an OverlayWarning).
+    table : BalanceTable, optional
+        A land-use balance table printed in a panel beside the legend (:mod:`layers.printing.table`;
+        the "landuse" preset, whose map is the extent of its overlay, the parcel layer).
 
     Returns
     -------
@@ -136,8 +148,10 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     frames = _load_layers(p)
     cov, meta = coverage_frames(extra) if p.needs_extra else ({}, {})
     fit = _fit_frames(p, frames, cov, meta.get("area"))
-    drawn, skipped = prepare_overlays(overlays, fit_bounds(fit))
+    drawn, skipped = prepare_overlays(overlays, fit_bounds(fit), overlay_styles)
     fit += [o.frame for o in drawn]
+    if p.fit_overlays and drawn:  # the land-use preset: the map is the planner's layer
+        fit = [o.frame for o in drawn]
     lon0 = center(fit_bounds(fit))[0]
     specs = sorted((get_spec(i) for i in frames), key=lambda spec: spec.group == "context")
     credits = overlay_credits(drawn, lang)
@@ -148,6 +162,7 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
 
     # a long footer (the overlays' credits) takes its room from the map
     page = page_layout(paper, footer_lines(footer_for(bool(cov) or basemap == "osm"), page_layout(paper)))
+    page, table_rect = with_table_panel(page) if table is not None else (page, None)
     scene = _scene(p, page, frames, cov, meta.get("area"), fit)
     fig, ax = _new_figure(page, scene.extent)
     notes: list[str] = []
@@ -156,7 +171,7 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     not_drawn = [text("print_overlay_skipped").format(name=name, reason=why.get(lang)).get(lang)
                  for name, why in skipped]
     notes += not_drawn
-    rows = _draw_layers(ax, scene, lang, page.s, overlay_legend_rows(drawn))
+    rows = _draw_layers(ax, scene, lang, page.s, overlay_legend_rows(drawn, lang))
     draw_labels(ax, LabelPlacer(1000.0 / scene.denominator), p, scene.proj, lang, box(*scene.extent), page.s)
     conv = max_convergence_deg(scene.crs, scene.extent)
     heading = coverage_title(meta, lang) or p.title(lang)
@@ -166,6 +181,8 @@ def render(preset: str | Preset, *, lang: str = "zh", paper: str = "A3", title: 
     pax = fig.add_axes(page.panel_rect, gid="legend-panel")
     pax.axis("off")
     draw_legend(pax, rows, lang, page.s, page.panel_width_pt)
+    if table is not None and table_rect is not None:
+        draw_balance_table(fig, table_rect, table, lang, page.s)
     panel_notes = [p.note(lang), scale_note(lang, scene.denominator, paper), north_note(lang, scene.lon0, conv)]
     notes_mm = draw_panel_notes(pax, [n for n in panel_notes + notes if n], page.s, page.panel_width_pt)
     scalebar_m = draw_margin_marks(fig, ax, page, scene.extent, scene.denominator, notes_mm)

@@ -112,3 +112,29 @@ def label(table: dict[str, Bilingual], key: str, lang: str) -> str:
     """The label of ``key`` in one of the tables above, in ``lang``; the key itself if unknown."""
     found = table.get(key)
     return found.get(lang) if found is not None else key
+
+
+# --- demand "parcels": a planner's control-plan parcels (layers.coverage.inputs, geo.parcels) ---
+DEMAND_LABELS["parcels"] = Bilingual("控规地块的居住用地 (导入图层)", "residential parcels of a control plan (imported layer)")
+INPUT_DEMAND["no_weight"] = Bilingual("权重为空或为零的需求要素 (未计入)", "demand features with no or zero weight (left out)")
+INPUT_DEMAND["weight_in_area"] = Bilingual("分析范围内的权重合计", "total weight inside the area")
+
+#: Inputs table: the parcels of demand "parcels" (geo.parcels.ParcelDemand.summary); the
+#: reasons a parcel was left out are geo.parcels.DROP_REASONS.
+INPUT_PARCELS: dict[str, Bilingual] = {
+    "given": Bilingual("地块 (全部)", "parcels (all)"),
+    "not_residential": Bilingual("非居住地块", "parcels not residential"),
+    "residential": Bilingual("计入的居住地块", "residential parcels counted"),
+}
+__all__ += ["INPUT_PARCELS"]
+
+TEXT.update({
+    "cov_fig_dropped": Bilingual("未计入的地块", "parcels left out"),
+    "cov_fig_weighted": Bilingual("覆盖的权重 / 合计", "covered weight / total"),
+    "cov_parcels_layer": Bilingual("地块图层 (控规)", "parcel layer (control plan)"),
+    "cov_parcels_code": Bilingual("用地代码字段", "land-use code column"),
+    "cov_parcels_weight": Bilingual("权重 (人口或建筑面积)", "weight (population or floor area)"),
+    "cov_parcels_by_area": Bilingual("按用地面积", "by area"),
+    "cov_parcels_none": Bilingual("请先导入控规地块图层 (带用地代码字段的面)",
+                                  "import a parcel layer first (polygons with a land-use code column)"),
+})

@@ -59,4 +59,15 @@ TEXT: dict[str, Bilingual] = {
     "print_basemap_failed": Bilingual(
         "无法获取 OpenStreetMap 底图 (可能未联网); 仅以矢量背景打印",
         "the OpenStreetMap basemap could not be fetched ({exc}); printed with vector context only"),
+    # the land-use preset: a parcel layer in its land-use colours and its balance table (layers.printing.table)
+    "print_heading_landuse": Bilingual("用地规划图与用地平衡表", "Land-use plan and land-use balance"),
+    "print_note_landuse": Bilingual(
+        "用地按用地代码着色 (标准色); 面积为 WGS84 椭球面积; 混合用地按首个代码计。",
+        "Parcels coloured by land-use code (standard colours); areas are ellipsoidal (WGS84); "
+        "a mixed-use parcel counts by its first code."),
+    "print_table_more": Bilingual("… 另有 {n} 行 (见 CSV)", "… {n} more rows (see the CSV)"),
+    "print_table_code": Bilingual("代码", "Code"),
+    "print_table_name": Bilingual("用地名称", "Land use"),
+    "print_table_area": Bilingual("面积 (ha)", "Area (ha)"),
+    "print_table_share": Bilingual("占比 (%)", "Share (%)"),
 }

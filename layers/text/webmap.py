@@ -58,6 +58,26 @@ TEXT: dict[str, Bilingual] = {
     "map_feature": Bilingual("要素", "Feature"),
     "map_overlap_km2": Bilingual("重叠面积 (km²)", "Overlap (km²)"),
     "map_share_of_feature": Bilingual("占该要素比例", "Share of feature"),
+    # thematic styles of the planner's layers (layers.styling) and their legends on the map and in print
+    "style_single": Bilingual("全部要素", "all features"),
+    "style_other": Bilingual("其他", "other"),
+    "style_unknown": Bilingual("未识别", "unknown"),
+    "style_no_data": Bilingual("无数据", "no data"),
+    "style_status_under_construction": Bilingual("在建", "under construction"),
+    "style_status_new_start": Bilingual("新开工", "new start"),
+    "style_status_reserve": Bilingual("储备", "reserve (planned)"),
+    "style_status_completed": Bilingual("竣工", "completed"),
+    "style_note_bad_classes": Bilingual("样式中 {n} 个分类无效 (颜色、数值或名称有误), 已忽略",
+                                        "{n} invalid classes of the style (colour, number or label) were left out"),
+    "style_note_bad_filter": Bilingual("样式筛选中 {n} 个取值不是样式的分类, 已忽略",
+                                       "{n} filter values of the style name no class and were left out"),
+    "style_note_ignored": Bilingual("样式中 {n} 个未知字段已忽略", "{n} unknown fields of the style were ignored"),
+    "style_not_applied": Bilingual("样式无法用于该图层, 按默认样式绘制: {reason}",
+                                   "the style does not fit the layer and was not used: {reason}"),
+    "map_user_simplified": Bilingual("显示简化 (容差 {m} 米, 数据未改变)",
+                                     "simplified for display ({m} m tolerance; the data are unchanged)"),
+    "map_user_filtered": Bilingual("显示 {shown} / {total} 个要素 (已筛选)", "showing {shown} of {total} features (filtered)"),
+    "map_user_capped": Bilingual("只显示前 {shown} 个要素", "only the first {shown} features shown"),
 }
 
 

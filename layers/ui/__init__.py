@@ -11,6 +11,7 @@
 - ``mapview``: the map with the planner's layers, drawings and coverage result
 - ``draw_tab``: the latest drawing's figures and the plan features it meets
 - ``mylayers_tab``: an imported layer's figures and its overlay with other layers
+- ``styling_panel``: the style of an imported layer (category, graduated, land use, project status) and its land-use balance table
 - ``trace_panel``: a boundary traced along named OSM roads and rivers from a 四至 description; using it in the session
 - ``coverage_tab``: a coverage check's inputs and parameters; running it
 - ``coverage_result``: the coverage result's figures, tables and downloads

@@ -93,10 +93,13 @@ def render(lang: str) -> None:
                          format_func=lambda c: cov.label(cov.CHECK_LABELS, c, lang))
     kinds = [k for k in gc.DEMAND_KINDS if k != "custom"]
     state.seed(ss, f"cov_demand_{src}", "area" if src == "test" else kinds[0])  # Helsinki: little housing
-    demand = c3.selectbox(t(lang, "cov_demand"), kinds + ["custom"], key=f"cov_demand_{src}",
+    demand = c3.selectbox(t(lang, "cov_demand"), kinds + ["custom", "parcels"], key=f"cov_demand_{src}",
                           format_func=lambda k: cov.label(cov.DEMAND_LABELS, k, lang))
+    parcels = _parcels(lang) if demand == "parcels" else None
     params = _parameters(lang, check)
     own, zones, zone_col = _own_data(lang)
+    if demand == "parcels":  # the parcel layer is the demand
+        own = {**own, "demand": None, "parcels": None if parcels is None else ss.imported[parcels["name"]]}
     with st.expander(t(lang, "cov_rules")):
         st.markdown(f"**{t(lang, 'cov_method')}**")
         st.dataframe(coverage_report.table(coverage_report.method_rows(lang), lang), hide_index=True)
@@ -109,9 +112,43 @@ def render(lang: str) -> None:
         new = latest_polygon() if scen else None
         if scen and new is None:
             st.warning(t(lang, "cov_scenario_none"))
-        elif _try_coverage(lang, src, path, area, check, demand, params, own, zones, zone_col, new):
+        elif _try_coverage(lang, src, path, area, check, demand, params, own, zones, zone_col, new, parcels):
             st.rerun()
     coverage_result.render(lang)
+
+
+def _parcels(lang: str) -> dict[str, Any] | None:
+    """Demand "parcels": the imported parcel layer, its land-use code column (as recognised)
+    and its weight column (population or floor area by name, else the area); what they give."""
+    from geo.landuse import recognise
+    from geo.parcels import guess_weight_column, parcel_demand
+    names = [n for n, f in ss.imported.items() if f.geom_type.isin(["Polygon", "MultiPolygon"]).any()]
+    if not names:
+        st.info(t(lang, "cov_parcels_none"))
+        return None
+    if ss.get("cov_parcels") not in names:
+        ss.pop("cov_parcels", None)  # a layer since removed
+    p1, p2, p3 = st.columns(3)
+    name = p1.selectbox(t(lang, "cov_parcels_layer"), names, key="cov_parcels")
+    frame = ss.imported[name]
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    if ss.get("cov_parcels_code") not in columns:
+        ss.pop("cov_parcels_code", None)
+        state.seed(ss, "cov_parcels_code", recognise.guess_code_column(frame) or next(iter(columns), None))
+    code = p2.selectbox(t(lang, "cov_parcels_code"), columns, key="cov_parcels_code")
+    if ss.get("cov_parcels_weight") not in ["area", *columns]:
+        ss.pop("cov_parcels_weight", None)
+        state.seed(ss, "cov_parcels_weight", guess_weight_column(frame) or "area")
+    weight = p3.selectbox(t(lang, "cov_parcels_weight"), ["area", *columns], key="cov_parcels_weight",
+                          format_func=lambda c: t(lang, "cov_parcels_by_area") if c == "area" else c)
+    options = {"name": name, "code_column": code, "weight_column": weight}
+    try:
+        chosen = parcel_demand(frame, **options)
+    except ZJError as exc:
+        st.warning(str(exc))
+    else:
+        st.caption(f"{md(chosen.description.get(lang))} · {md(chosen.dropped_text.get(lang))}")
+    return options
 
 
 def _imported_areas() -> dict[str, str]:
@@ -145,7 +182,7 @@ def _try_coverage(lang: str, *args: Any) -> bool:
 
 
 def _run_coverage(lang: str, src: str, path: str | None, area: str, check: str, demand: str, params: dict,
-                  own: dict, zones: Any, zone_col: str, new: Any) -> None:
+                  own: dict, zones: Any, zone_col: str, new: Any, parcels: dict | None = None) -> None:
     import geopandas as gpd
 
     from geo.osm import resolve_osm
@@ -155,7 +192,7 @@ def _run_coverage(lang: str, src: str, path: str | None, area: str, check: str, 
         osm = resolve_osm({"test": "helsinki", "shanghai": "shanghai"}.get(src, path or ""), progress=progress)
         new_green = None if new is None else gpd.GeoDataFrame(geometry=[new], crs="EPSG:4326")
         run = cov.run(osm, _area(area), check, params, demand_kind=demand,
-                      own=own, zones=zones, zone_column=zone_col, new_green=new_green)
+                      own=own, zones=zones, zone_column=zone_col, new_green=new_green, parcels=parcels)
     r, sc = run.result, run.scenario
     if area.startswith("mine:"):
         r.area = f"⬆ {area[5:]}"  # the figures name the planner's layer, not "drawn polygon"

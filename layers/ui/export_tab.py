@@ -7,11 +7,14 @@ import streamlit as st
 
 import layers
 from geo.errors import ZJError
+from geo.landuse.balance import BalanceTable
+from geo.landuse.codes import LEVEL_NAMES
 from layers.coverage.mapping import add_coverage
 from layers.io import export
 import layers.printing as printmap
 from layers.text import t
-from layers.ui import state
+from layers.styling import Style
+from layers.ui import state, styling_panel
 from layers.ui.common import drawings_frame
 from layers.webmap import standalone
 
@@ -92,10 +95,46 @@ def _print_overlays(lang: str) -> dict:
     return {n: ss.imported[n] for n in picked}
 
 
+def _landuse_layers() -> list[str]:
+    """The imported layers with a land-use style (what the "landuse" preset prints)."""
+    return [n for n, d in (ss.get("styles") or {}).items() if n in ss.imported and d.get("kind") == "landuse"]
+
+
+def _print_landuse(lang: str) -> tuple[dict, dict, BalanceTable | None]:
+    """The "landuse" preset's layer (chosen among those with a land-use style), its style and its
+    balance table (level chosen here)."""
+    names = _landuse_layers()
+    if ss.get("print_lu_layer") not in names:
+        ss["print_lu_layer"] = names[0]
+    state.seed(ss, "print_lu_level", 1)
+    c1, c2 = st.columns([3, 2])
+    name = c1.selectbox(t(lang, "print_lu_layer"), names, key="print_lu_layer", format_func=lambda n: f"⬆ {n}")
+    names_of = LEVEL_NAMES[ss.styles[name].get("system") or "gb50137"]
+    level = c2.radio(t(lang, "print_lu_level"), [1, 2], key="print_lu_level", horizontal=True,
+                     format_func=lambda lv: names_of[lv].get(lang))
+    frame = ss.imported[name]
+    style = Style.from_dict(ss.styles[name], frame)
+    table = styling_panel.balance_for(frame, str(style.column), style.system, level)
+    return {name: frame}, {name: style}, table
+
+
+def _overlay_styles(overlays: dict) -> dict:
+    """The styles of the picked overlays (a style that does not fit its layer is left out)."""
+    out = {}
+    for name in overlays:
+        try:
+            out[name] = Style.from_dict((ss.get("styles") or {})[name], overlays[name])
+        except (KeyError, ZJError):
+            continue
+    return out
+
+
 def print_panel(lang: str) -> None:
     """A print button: preset, paper, format, title and the planner's layers to overlay → a PDF or PNG
-    to download."""
-    presets = [p for p in printmap.PRESETS if p != "coverage" or ss.get("coverage")]
+    to download. The "landuse" preset (an imported layer with a land-use style and its balance table)
+    is offered when a layer has a land-use style."""
+    presets = [p for p in printmap.PRESETS if (p != "coverage" or ss.get("coverage"))
+               and (p != "landuse" or _landuse_layers())]
     c1, c2, c3 = st.columns([3, 1, 1])
     preset = c1.selectbox(t(lang, "print_preset"), presets, key="print_preset",
                           format_func=lambda p: printmap.PRESETS[p].title(lang))
@@ -106,6 +145,12 @@ def print_panel(lang: str) -> None:
     if title_key not in ss:  # the preset's title until the planner types another
         ss[title_key] = printmap.PRESETS[preset].title(lang)
     title = st.text_input(t(lang, "print_title"), key=title_key)
+    landuse: tuple[dict, dict, BalanceTable | None] = ({}, {}, None)
+    if preset == "landuse":
+        try:
+            landuse = _print_landuse(lang)
+        except ZJError as exc:
+            st.error(str(exc))
     overlays = _print_overlays(lang)
     if st.button(t(lang, "print_make"), key="print_make"):
         extra = None
@@ -114,8 +159,10 @@ def print_panel(lang: str) -> None:
             extra = {**res["layers"], "title": res["title"][lang], "attribution": res["attribution"]}
         try:
             with st.spinner(t(lang, "print_making")):
+                drawn = {**landuse[0], **{k: v for k, v in overlays.items() if k not in landuse[0]}}
                 fig = printmap.render(preset, lang=lang, paper=paper, title=title or None, extra=extra,
-                                      overlays=overlays or None)
+                                      overlays=drawn or None, overlay_styles={**_overlay_styles(drawn), **landuse[1]},
+                                      table=landuse[2])
                 data = printmap.to_bytes(fig, fmt)
                 import matplotlib.pyplot as plt
                 plt.close(fig)

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from geo import settings
 from layers.coverage.mapping import add_coverage
 from layers.text import t
-from layers.ui import layout
+from layers.ui import layout, styling_panel
 from layers.ui.common import md
 from layers.webmap import MapBuild, available_basemaps, build_map_report, drawings_to_wgs84, userlayers, viewstate
 from layers.webmap.bounds import science_city_bounds
@@ -37,7 +37,7 @@ def build(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: t
                             **dict(view))
     page_of(made.map).header.add_child(folium.Element(layout.map_frame_css()), name="zj_frame_css")
     coords = available_basemaps()[basemap].coords if basemap in available_basemaps() else "wgs84"
-    userlayers.add_user_layers(made.map, ss.imported, coords, lang)
+    userlayers.add_user_layers(made.map, ss.imported, coords, lang, styles=styling_panel.map_styles(lang))
     add_drawings(made.map, json.loads(drawings), lang, coords)
     if result is not None:
         add_coverage(made.map, result["layers"], lang, result["title"][lang], coords)

@@ -1,5 +1,6 @@
-"""The "My layers" tab: an imported layer's figures and attributes, and how it sits against
-a catalogue layer, the coverage gaps or another imported layer."""
+"""The "My layers" tab: an imported layer's figures, its style and land-use balance table
+(layers.ui.styling_panel), its attributes, and how it sits against a catalogue layer, the
+coverage gaps or another imported layer."""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,6 +10,7 @@ from geo import settings
 from geo.errors import ZJError
 from layers.analysis import overlay
 from layers.text import t
+from layers.ui import styling_panel
 from layers.webmap import bounds
 
 __all__ = ["render"]
@@ -31,6 +33,8 @@ def render(lang: str) -> None:
     if c4.button(t(lang, "fly_to"), key="mine_fly"):
         ss.fly = bounds.bounds_of([frame])
         st.rerun()
+    styling_panel.render(lang, name, frame)
+    st.divider()
     st.dataframe(frame.drop(columns=frame.geometry.name).head(settings.UI_ATTRIBUTE_ROWS),
                  hide_index=True)  # shown as text
     targets = {f"layer:{s.id}": s.title(lang) for s in layers.LAYERS if s.is_areal}

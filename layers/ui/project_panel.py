@@ -24,6 +24,7 @@ def _project(lang: str) -> project.Project:
         name=t(lang, "app_title"), layers=dict(ss.imported), drawings=list(ss.drawings),
         coverage={"settings": cov.settings_from_state(ss, lang),
                   "figures": (ss.get("coverage") or {}).get("figures")},
+        styles={n: d for n, d in (ss.get("styles") or {}).items() if n in ss.imported},
         view={"layers": [s.id for s in layers.LAYERS if ss.get(f"layer_{s.id}")],
               "basemap": ss.basemap_value, "lang": lang,
               "saved_views": [sequence.to_record(v) for v in _own_views()]})
@@ -42,9 +43,13 @@ def _open(lang: str, data: bytes, name: str) -> None:
         st.error(str(exc))
         return
     renamed: dict[str, gpd.GeoDataFrame] = {}
+    new_names: dict[str, str] = {}
     for layer_name, frame in loaded.layers.items():  # nothing the planner has is replaced
-        renamed[uploads.unique_name(layer_name, list(ss.imported) + list(renamed))] = frame
+        new_names[layer_name] = uploads.unique_name(layer_name, list(ss.imported) + list(renamed))
+        renamed[new_names[layer_name]] = frame
     ss.imported = {**ss.imported, **renamed}
+    ss.styles = {**(ss.get("styles") or {}),  # a renamed layer keeps its style under its new name
+                 **{new_names[n]: d for n, d in loaded.styles.items() if n in new_names}}
     ss.drawings = list(ss.drawings) + [d for d in loaded.drawings if d not in ss.drawings]
     ss.pending_layers = [i for i in (loaded.view or {}).get("layers", []) if i in layers.layer_ids()]
     records = (loaded.view or {}).get("saved_views")
@@ -59,7 +64,8 @@ def _open(lang: str, data: bytes, name: str) -> None:
                                                   ss.imported)
     ss.prj_nonce = ss.get("prj_nonce", 0) + 1
     ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings)) + \
-        (t(lang, "prj_opened_views").format(views=len(opened_views)) if opened_views else "")
+        (t(lang, "prj_opened_views").format(views=len(opened_views)) if opened_views else "") + \
+        "".join(f"\n- {note.get(lang)}" for note in loaded.notes)
     if renamed:
         ss.fly = bounds.bounds_of(renamed.values())
     st.rerun()

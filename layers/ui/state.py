@@ -200,6 +200,46 @@ WIDGET_KEYS += (
 )
 RELABELLED += ("tr_what", "tr_desc", "tr_follow", "tr_src")
 
+# coverage tab, demand "parcels" (layers.ui.coverage_tab): the parcel layer and its columns
+WIDGET_KEYS += (
+    Key("cov_parcels", "str", None, "imported parcel layer of demand 'parcels' (control-plan parcels)"),
+    Key("cov_parcels_code", "str", None, "the parcels' land-use code column"),
+    Key("cov_parcels_weight", "str", None, "the parcels' weight column (population, floor area) or 'area'"),
+)
+RELABELLED += ("cov_parcels_weight",)
+
+
+# My layers, style and land-use balance (layers.ui.styling_panel), and the land-use print preset
+APP_KEYS += (
+    Key("styles", "dict[str, dict]", dict, "imported layer name → its style (layers.styling.Style.to_dict()); "
+        "a layer without one is drawn in its default colour"),
+    Key("sty_for", "tuple[str, dict | None] | None", _none,
+        "the layer (and its stored style) the style widgets show; another value re-seeds them"),
+    Key("sty_message", "str | None", _none, "the last style error, shown once"),
+)
+WIDGET_KEYS += (
+    Key("sty_kind", "str", None, "style kind: none, single, category, graduated, landuse or status"),
+    Key("sty_colour", "str", None, "single colour (#RRGGBB)"),
+    Key("sty_cat_col", "str", None, "category style: the column"),
+    Key("sty_palette", "str", None, "category style: the palette id"),
+    Key("sty_num_col", "str", None, "graduated style: the numeric column"),
+    Key("sty_method", "str", None, "graduated style: quantiles, equal_interval or natural_breaks"),
+    Key("sty_k", "int", None, "graduated style: number of classes (3–9)"),
+    Key("sty_ramp", "str", None, "graduated style: the colour ramp id"),
+    Key("sty_lu_col", "str", None, "land-use style: the code column"),
+    Key("sty_lu_sys", "str", None, "land-use style: auto, gb50137 or gtkj2023"),
+    Key("sty_st_col", "str", None, "status style: the status column"),
+    Key("sty_st_filter", "list[str]", None, "status style: the status keys shown"),
+    Key("bal_level", "int", None, "balance table level: 1 (大类) or 2 (中类)"),
+    Key("bal_zones", "str", None, "balance table zones: none, catalogue:<id> or mine:<name>"),
+    Key("bal_zone_col", "str", None, "the imported zones' name column"),
+    Key("bal_csv", "bool", None, "download the balance table as CSV"),
+    Key("bal_xlsx", "bool", None, "download the balance table as XLSX"),
+    Key("print_lu_layer", "str", None, "land-use print preset: the imported layer with a land-use style"),
+    Key("print_lu_level", "int", None, "land-use print preset: the balance table's level"),
+)
+RELABELLED += ("sty_kind", "sty_method", "sty_lu_sys", "sty_st_filter", "bal_level", "bal_zones", "print_lu_level")
+
 
 def _pattern(name: str) -> str:
     """A key name with every ``{…}`` part made ``{}`` (so families compare equal)."""

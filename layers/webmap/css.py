@@ -16,6 +16,8 @@ MAP_CSS = """<style>
   box-shadow: 0 1px 5px rgba(0,0,0,0.4); color: #222; }
 .zj-legend { font-size: 11px; line-height: 1.25; padding: 4px 8px; max-width: 260px;
   max-height: min(35vh, calc(100vh - 330px)); min-height: 1.4em; overflow-y: auto; }
+/* with the planner's legend too, the two legends share the height one would take */
+.leaflet-bottom.leaflet-right:has(.zj-legend-user) .zj-legend { max-height: min(17.5vh, calc(50vh - 165px)); }
 .zj-legend summary { font-weight: bold; cursor: pointer; }
 .zj-legend ul { list-style: none; margin: 4px 0 0 0; padding: 0; }
 .zj-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
@@ -47,6 +49,7 @@ MEETING_CSS = """<style>
 .leaflet-tooltip { font-size: 16px; }
 .leaflet-popup-content .zj-popup { font-size: 16px !important; max-width: 560px !important; }
 .zj-legend { font-size: 18px; line-height: 1.3; max-width: 380px; max-height: min(40vh, calc(100vh - 400px)); }
+.leaflet-bottom.leaflet-right:has(.zj-legend-user) .zj-legend { max-height: min(20vh, calc(50vh - 200px)); }
 .zj-legend svg { transform: scale(1.3); margin: 0 4px; }
 .zj-title { padding: 10px 16px; max-width: 440px; }
 .zj-title-main { font-size: 30px; line-height: 1.2; }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +32,9 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
 from geo import settings  # noqa: E402
-from layers.styling import categorized  # noqa: E402
+from geo.landuse.balance import balance_table  # noqa: E402
+from layers.io.importer import read_layer  # noqa: E402
+from layers.styling import categorized, landuse_style  # noqa: E402
 from layers.webmap import build_map_report  # noqa: E402
 from layers.webmap.payload import payload_bytes  # noqa: E402
 from layers.webmap.userlayers import _shown, add_user_layers  # noqa: E402
@@ -88,9 +91,21 @@ def main() -> None:
     frame = parcels(args.n)
     verts = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
     print(f"{args.n:,} parcels, {verts:,} vertices, generated in {time.perf_counter() - t:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:  # imported as a planner would: a GK-projected GeoPackage
+        path = Path(tmp) / "控规.gpkg"
+        frame.to_crs("EPSG:4550").to_file(path, driver="GPKG")
+        t = time.perf_counter()
+        frame = read_layer(path).frame
+        print(f"imported {len(frame):,} parcels from EPSG:4550 ({path.stat().st_size / 1e6:.0f} MB GeoPackage) "
+              f"in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     style = categorized(frame, "用地性质")
     print(f"category style ({len(style.classes)} classes) in {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    land = landuse_style(frame, "用地性质")
+    table = balance_table(frame, "用地性质")
+    print(f"land-use style ({len(land.classes)} classes) and balance table ({table.total_m2 / 1e6:.1f} km²) "
+          f"in {time.perf_counter() - t:.2f} s")
     build(frame.iloc[:10], None, 0)  # warm up: imports, catalogue layers, templates
     variants = (("unstyled", None, 0), ("styled", {"控规地块": style}, 0),
                 ("styled+simplified", {"控规地块": style}, None))

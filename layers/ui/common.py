@@ -1,6 +1,10 @@
 """Small helpers shared by the panels: Markdown escaping and the session's drawings as geometry."""
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import Any
+
 import geopandas as gpd
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
@@ -9,7 +13,7 @@ from geo.errors import ZJError
 from layers.analysis import drawn as analysis
 from layers.text import text
 
-__all__ = ["drawings_frame", "latest_polygon", "md"]
+__all__ = ["drawings_frame", "guarded", "latest_polygon", "md"]
 
 ss = st.session_state
 
@@ -43,3 +47,19 @@ def drawings_frame() -> gpd.GeoDataFrame | None:
         return None
     names = [text("drawing_name").format(i=i).both() for i in range(1, len(geoms) + 1)]
     return gpd.GeoDataFrame({"name_zh": names, "name_en": names}, geometry=geoms, crs="EPSG:4326")
+
+
+def guarded(run: Callable[..., Any], *args: Any, failed: str, what: str) -> bool:
+    """Run ``run(*args)``; True when it ran. A project error is shown as its message, anything
+    else as ``failed`` with its type (and logged as ``what``): the app and the planner's other
+    work stay."""
+    try:
+        run(*args)
+    except ZJError as exc:
+        st.error(md(str(exc)))
+    except Exception as exc:  # keep the app up; the planner's other work stays
+        st.error(f"{failed}: {md(type(exc).__name__)}: {md(exc)}")
+        print(f"{what} failed: {exc!r}", file=sys.stderr)
+    else:
+        return True
+    return False

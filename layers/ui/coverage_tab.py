@@ -1,7 +1,6 @@
 """The coverage tab: inputs and parameters of a check, running it (or a scenario) safely."""
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import streamlit as st
@@ -14,7 +13,7 @@ from layers import coverage as cov
 from layers.coverage import report as coverage_report
 from layers.text import t
 from layers.ui import coverage_result, state
-from layers.ui.common import latest_polygon, md
+from layers.ui.common import guarded, latest_polygon, md
 
 __all__ = ["render"]
 
@@ -112,7 +111,8 @@ def render(lang: str) -> None:
         new = latest_polygon() if scen else None
         if scen and new is None:
             st.warning(t(lang, "cov_scenario_none"))
-        elif _try_coverage(lang, src, path, area, check, demand, params, own, zones, zone_col, new, parcels):
+        elif guarded(_run_coverage, lang, src, path, area, check, demand, params, own, zones, zone_col, new, parcels,
+                         failed=t(lang, "cov_failed"), what="coverage check"):
             st.rerun()
     coverage_result.render(lang)
 
@@ -165,20 +165,6 @@ def _area(area: str) -> Any:
         frame = ss.imported[area[5:]]
         return frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])].geometry.union_all()
     return area
-
-
-def _try_coverage(lang: str, *args: Any) -> bool:
-    """Run the check; a failure is shown as a message and the app (and the last result) stays."""
-    try:
-        _run_coverage(lang, *args)
-    except ZJError as exc:
-        st.error(str(exc))
-    except Exception as exc:  # keep the app up; the planner's other work stays
-        st.error(f"{t(lang, 'cov_failed')}: {md(type(exc).__name__)}: {md(exc)}")
-        print(f"coverage check failed: {exc!r}", file=sys.stderr)
-    else:
-        return True
-    return False
 
 
 def _run_coverage(lang: str, src: str, path: str | None, area: str, check: str, demand: str, params: dict,

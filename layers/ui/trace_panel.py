@@ -3,7 +3,6 @@ an OSM extract from a catalogue description or a pasted 四至 text, its figures
 the session as one of the planner's own layers (map, My layers, coverage area, export)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +18,7 @@ from layers.tracing.descriptions import catalogue_descriptions, description
 from layers.tracing.layer import boundary_frame, layer_name
 from layers.tracing.report import edge_table, trace_report
 from layers.ui import state
-from layers.ui.common import md
+from layers.ui.common import guarded, md
 from layers.webmap import bounds
 
 __all__ = ["render"]
@@ -136,23 +135,10 @@ def render(lang: str) -> None:
     with st.expander(t(lang, "tr_inputs"), expanded=kept is None, key=f"tr_inputs_{n}"):
         desc, src, path = _inputs(lang)
         go = st.button(t(lang, "tr_go"), type="primary", key="tr_go", disabled=desc is None)
-        if go and desc is not None and _try_trace(lang, desc, src, path, n + 1):
+        if go and desc is not None and guarded(_trace, lang, desc, src, path, n + 1, failed=t(lang, "tr_failed"),
+                                                what="boundary tracing"):
             st.rerun()
     _result(lang)
-
-
-def _try_trace(lang: str, desc: BoundaryDescription, src: str, path: str | None, n: int) -> bool:
-    """Trace; a failure is a message, and the app (and the last traced boundary) stays."""
-    try:
-        _trace(lang, desc, src, path, n)
-    except ZJError as exc:
-        st.error(md(str(exc)))
-    except Exception as exc:  # keep the app up; the planner's other work stays
-        st.error(f"{t(lang, 'tr_failed')}: {md(type(exc).__name__)}: {md(exc)}")
-        print(f"boundary tracing failed: {exc!r}", file=sys.stderr)
-    else:
-        return True
-    return False
 
 
 def _trace(lang: str, desc: BoundaryDescription, src: str, path: str | None, n: int) -> None:

@@ -30,14 +30,9 @@ from geo.measure import areas_km2
 __all__ = ["DROP_REASONS", "FLOOR_AREA_COLUMNS", "POPULATION_COLUMNS", "WEIGHT_KINDS", "ParcelDemand",
            "guess_weight_column", "parcel_demand"]
 
-#: Column names of a parcel's population, in order of preference (compared without case,
-#: spaces, ``_``, ``-`` or brackets); a name holding 人口 (not a density or rate) comes after.
-POPULATION_COLUMNS = ("居住人口", "规划居住人口", "规划人口", "人口", "人口数", "人口规模", "人数", "居民人数",
-                      "POP", "POPULATION", "RK", "RKS", "JZRK", "GHRK", "RENKOU")
-#: Column names of a parcel's floor area, in order of preference (residential first); a
-#: name holding 建筑面积 (not a density or ratio) comes after.
-FLOOR_AREA_COLUMNS = ("住宅建筑面积", "居住建筑面积", "住宅面积", "建筑面积", "总建筑面积", "计容建筑面积",
-                      "ZZJZMJ", "JZMJ", "ZJZMJ", "FLOORAREA", "FLOOR_AREA", "GFA", "BUILDINGAREA")
+#: Column names of a parcel's population and floor area: the one settings module.
+POPULATION_COLUMNS = settings.PARCEL_POPULATION_COLUMNS
+FLOOR_AREA_COLUMNS = settings.PARCEL_FLOOR_AREA_COLUMNS
 _NOT_AN_AMOUNT = ("密度", "率", "比", "系数", "DENSITY", "RATIO", "RATE")
 #: What a parcel's weight is: its population, its floor area, another numeric column, or its area.
 WEIGHT_KINDS = ("population", "floor_area", "column", "area")

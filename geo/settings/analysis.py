@@ -125,6 +125,17 @@ PARAMETER_SOURCES = {
               "at least 20,000), ± half a cell at the edge of the covered area",
 }
 
+#: Column names of a control-plan parcel's population (geo.parcels, parcels as coverage demand).
+#: Project choice from common 控规 attribute tables (pinyin initials RK/JZRK/GHRK for 人口/居住人口/
+#: 规划人口); names, in order of preference (compared without case,
+#: spaces, ``_``, ``-`` or brackets); a name holding 人口 (not a density or rate) comes after.
+PARCEL_POPULATION_COLUMNS = ("居住人口", "规划居住人口", "规划人口", "人口", "人口数", "人口规模", "人数", "居民人数",
+                             "POP", "POPULATION", "RK", "RKS", "JZRK", "GHRK", "RENKOU")
+#: Column names of a parcel's floor area, in order of preference (residential first); a
+#: name holding 建筑面积 (not a density or ratio) comes after.
+PARCEL_FLOOR_AREA_COLUMNS = ("住宅建筑面积", "居住建筑面积", "住宅面积", "建筑面积", "总建筑面积", "计容建筑面积",
+                             "ZZJZMJ", "JZMJ", "ZJZMJ", "FLOORAREA", "FLOOR_AREA", "GFA", "BUILDINGAREA")
+
 # --- Land-use codes and the balance table (geo.landuse) ------------------------------
 #: Column names that usually hold the land-use code in Chinese plan data (用地代码/代号/性质,
 #: the pinyin initials YDDM/YDXZ of 用地代码/用地性质, DLBM/DLDM 地类编码/代码 of 国土调查 and

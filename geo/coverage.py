@@ -6,6 +6,10 @@ L-buffer), its demand cut into units (25 m cells of residential land, or buildin
 points), each unit placed on its nearest street. A check then runs one multi-source
 Dijkstra from every source at once and reads each unit's walking distance.
 
+Each check is a :class:`Plan` (its sources, distances and parameters; ``green_plan``,
+``life_plan``, ``metro_plan``) run on the study's units (:func:`run_plan`); a city's zones
+run the same plans chunk by chunk (:mod:`geo.citywide`).
+
 Every check also reports the straight-line ("buffer") figure on the same units, labelled
 as such: it can only be higher, since no walk is shorter than the straight line.
 
@@ -16,6 +20,7 @@ A demand with a ``weight`` column (people or floor area, e.g. a control plan's p
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -23,98 +28,115 @@ import pandas as pd
 import shapely
 
 from geo import settings
-from geo.access import inside_sources, source_access
 from geo.demand import grid_cells, residential_buildings
 from geo.errors import CoverageError
-from geo.network import Seeds
 from geo.results import CoverageResult, shares_of, zone_table
+from geo.search import Search, place_distances, search
 from geo.study import DEMAND_KINDS, Study, prepare, walk_distance_m
 
 CHECKS = ("green5", "life15", "metro")
 #: Life-circle facility categories (geo.osmtags.facility_category gives them from OSM tags).
 LIFE_CATEGORIES = ("education", "health", "market", "elderly", "sports")
-__all__ = ["CHECKS", "DEMAND_KINDS", "LIFE_CATEGORIES", "CoverageResult", "Study",
-           "green_reach", "grid_cells", "life_circle", "metro_catchment",
-           "prepare", "residential_buildings", "walk_distance_m"]
+__all__ = ["CHECKS", "DEMAND_KINDS", "LIFE_CATEGORIES", "CoverageResult", "Plan", "SourceSet", "Study",
+           "green_plan", "green_reach", "grid_cells", "life_circle", "life_plan", "metro_catchment",
+           "metro_plan", "prepare", "residential_buildings", "run_plan", "searches",
+           "walk_distance_m"]
 
 
-def _line_distance(study: Study, sources: np.ndarray, limit: float, grow_m: float = 0.0
-                   ) -> np.ndarray:
-    """Straight-line distance from each unit to the nearest source grown by ``grow_m``.
+@dataclass
+class SourceSet:
+    """One set of sources searched together: the parks of a check, one facility category."""
 
-    Exact: the distance to a polygon grown by ``g`` is ``max(0, d − g)``. ``inf`` beyond
-    ``limit``. Candidates come from the sources' boxes widened by the limit (one cheap
-    index query), then one exact distance per candidate pair.
+    name: str
+    sources: np.ndarray  # points and polygons in the study's CRS
+    tolerance_m: float = 0.0
+    entrances: np.ndarray | None = None  # gating entrances; None: all of the study's
+    approach_m: float = settings.SOURCE_APPROACH_M
+
+
+@dataclass
+class Plan:
+    """What one check searches and how its figures are read.
+
+    ``shares`` maps a figure's key to ``(set index, distance)``: the share of the units
+    within ``distance`` of that set (``-1``: of every set, the life circle's farthest).
+    Several sets combine by their farthest (a unit is covered when every set is near).
     """
-    out = np.full(len(study.points), np.inf)
-    if len(sources) == 0:
-        return out
-    reach = limit + grow_m
-    x0, y0, x1, y1 = shapely.bounds(sources).T
-    boxes = shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach)
-    src, unit = study.point_tree.query(boxes)
-    if len(src):
-        d = np.maximum(shapely.distance(sources[src], study.points[unit]) - grow_m, 0.0)
-        np.minimum.at(out, unit, d)
-    out[out > limit] = np.inf
-    return out
+
+    check: str
+    distance_m: float
+    sets: list[SourceSet]
+    target: float | None
+    parameters: dict
+    notes: list[str] = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # what was given and kept, before the search
+    shares: dict = field(default_factory=dict)
+    per_set_sources: bool = False  # sources' counts per set (life circle) or as one
+
+    @property
+    def n_sources(self) -> int:
+        return sum(len(s.sources) for s in self.sets)
 
 
-def _distances(study: Study, sources_local: np.ndarray, tolerance_m: float, limit: float,
-               entrances: np.ndarray | None = None,
-               approach_m: float = settings.SOURCE_APPROACH_M
-               ) -> tuple[np.ndarray, np.ndarray, Seeds, dict]:
-    """Network and straight-line distance from each unit to the nearest source, and how
-    the sources were reached (:func:`geo.access.source_access`).
-
-    ``entrances`` (default: every entrance of the study) gate the polygons they lie on.
-    Both are ``inf`` beyond ``limit`` (the search stops there). The straight line goes to
-    the sources grown by ``tolerance_m``, so the walk is never the shorter. Units inside a
-    source polygon are at 0 m.
-    """
-    net = study.network
-    if len(sources_local) == 0:
-        inf = np.full(len(study.units), np.inf)
-        return inf, inf.copy(), Seeds.empty(), source_access(net, sources_local).counts
-    access = source_access(net, sources_local, tolerance_m=tolerance_m,
-                           entrances=study.entrances if entrances is None else entrances,
-                           approach_m=approach_m)
-    seeds = access.seeds
-    node_d = net.node_distances(seeds, limit=limit)
-    d_net = net.distances_at(node_d, study.snap, seeds)
-    inside = inside_sources(study.point_tree, sources_local)
-    d_net[inside] = 0.0
-    d_net[d_net > limit] = np.inf
-    counts = dict(access.counts, units_inside_sources=len(inside))
-    is_pt = shapely.get_type_id(sources_local) == 0
-    d_line = np.minimum(_line_distance(study, sources_local[~is_pt], limit, tolerance_m),
-                        _line_distance(study, sources_local[is_pt], limit))
-    return d_net, d_line, seeds, counts
+def searches(study: Study, plan: Plan) -> list[Search]:
+    """One multi-source search of the study's network per source set of ``plan``."""
+    return [search(study.network, s.sources, limit=plan.distance_m, tolerance_m=s.tolerance_m,
+                   entrances=study.entrances if s.entrances is None else s.entrances,
+                   approach_m=s.approach_m) for s in plan.sets]
 
 
-def _result(study: Study, check: str, distance_m: float, d_net: np.ndarray, d_line: np.ndarray,
-            target: float | None, parameters: dict, t0: float, n_sources: int, seeds: Seeds,
-            covered: np.ndarray | None = None, covered_line: np.ndarray | None = None,
-            shares: dict | None = None, notes: list[str] | None = None,
-            sources: dict | None = None) -> CoverageResult:
+def combine(per_set: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Network and straight-line distance to the farthest of the sets' nearest sources."""
+    d_net, d_line = per_set[0][0], per_set[0][1]
+    for other in per_set[1:]:
+        d_net, d_line = np.maximum(d_net, other[0]), np.maximum(d_line, other[1])
+    return d_net, d_line
+
+
+def source_counts(plan: Plan, found: list[Search], inside: list[int]) -> dict:
+    """How the sources were given, kept and reached, with the units inside them."""
+    def one(i: int) -> dict:
+        counts = dict(found[i].counts)
+        if len(plan.sets[i].sources):
+            counts["units_inside_sources"] = inside[i]
+        return counts
+    if plan.per_set_sources:
+        return {s.name: one(i) for i, s in enumerate(plan.sets)}
+    return {**plan.sources, **one(0)}
+
+
+def run_plan(study: Study, plan: Plan, t0: float | None = None) -> CoverageResult:
+    """Run a check's plan on the study's units: one search per source set."""
+    t0 = time.perf_counter() if t0 is None else t0
+    found = searches(study, plan)
+    per_set = [place_distances(study.network, f, study.points, study.snap) for f in found]
+    d_net, d_line = combine(per_set)
+    shares = {key: _shares(study.units, (d_net if i < 0 else per_set[i][0]) <= d, study.weight)[0]
+              for key, (i, d) in plan.shares.items()}
+    reached = sum(len(f.reached(plan.distance_m)) for f in found)
+    return _result(study, plan, d_net, d_line, t0, reached, shares,
+                   source_counts(plan, found, [p[2] for p in per_set]))
+
+
+def _result(study: Study, plan: Plan, d_net: np.ndarray, d_line: np.ndarray, t0: float,
+            reached: int, shares: dict, sources: dict) -> CoverageResult:
     units = study.units.copy()
     units["dist_m"] = d_net
     units["dist_line_m"] = d_line
-    units["covered"] = d_net <= distance_m if covered is None else covered
-    units["covered_line"] = d_line <= distance_m if covered_line is None else covered_line
+    units["covered"] = d_net <= plan.distance_m
+    units["covered_line"] = d_line <= plan.distance_m
     cov = units["covered"].to_numpy()
     share, floor, count = _shares(units, cov, study.weight)
     share_line, _, _ = _shares(units, units["covered_line"].to_numpy(), study.weight)
     covered_km2 = float(units["area_m2"][cov].sum()) / 1e6
-    reached = len(np.unique(seeds.source[seeds.offset <= distance_m])) if len(seeds) else 0
     return CoverageResult(
-        check=check, area=study.name, method="network", distance_m=float(distance_m),
-        share=share, share_buffer=share_line, target=target, covered_km2=covered_km2,
-        total_km2=study.total_km2, parameters=parameters, elapsed_s=time.perf_counter() - t0,
+        check=plan.check, area=study.name, method="network", distance_m=float(plan.distance_m),
+        share=share, share_buffer=share_line, target=plan.target, covered_km2=covered_km2,
+        total_km2=study.total_km2, parameters=plan.parameters, elapsed_s=time.perf_counter() - t0,
         weight=study.weight, units=units, crs=study.crs, share_floor=floor, share_count=count,
-        shares=shares or {}, zones=_zones(units, study.weight), n_sources=n_sources,
-        n_reached_sources=reached, notes=list(study.notes) + list(notes or []),
-        inputs={**study.inputs, "sources": sources or {}})
+        shares=shares, zones=_zones(units, study.weight), n_sources=plan.n_sources,
+        n_reached_sources=reached, notes=list(study.notes) + list(plan.notes),
+        inputs={**study.inputs, "sources": sources})
 
 
 def _shares(units: pd.DataFrame, covered: np.ndarray, weight: str) -> tuple[float, float | None, float]:
@@ -144,15 +166,33 @@ def _check_limit(study: Study, distance_m: float) -> None:
 
 
 # --- the checks ---------------------------------------------------------------------------
-def green_reach(study: Study, green: gpd.GeoDataFrame, *,
-                minutes: float = settings.GREEN_WALK_MINUTES,
-                speed_kmh: float = settings.WALK_SPEED_KMH,
-                min_area_m2: float = settings.GREEN_MIN_AREA_M2,
-                tolerance_m: float = settings.GREEN_ACCESS_TOLERANCE_M,
-                target: float | None = settings.GREEN_TARGET,
-                extra: gpd.GeoDataFrame | None = None,
-                approach_m: float = settings.SOURCE_APPROACH_M) -> CoverageResult:
-    """Share of the demand within a ``minutes`` walk of a green space or plaza ≥ ``min_area_m2``.
+def green_reach(study: Study, green: gpd.GeoDataFrame, **kwargs) -> CoverageResult:
+    """Share of the demand within a walk of a green space or plaza (:func:`green_plan`)."""
+    t0 = time.perf_counter()
+    return run_plan(study, green_plan(study, green, **kwargs), t0)
+
+
+def life_circle(study: Study, facilities: gpd.GeoDataFrame, **kwargs) -> CoverageResult:
+    """15-minute life circle, per facility category and all at once (:func:`life_plan`)."""
+    t0 = time.perf_counter()
+    return run_plan(study, life_plan(study, facilities, **kwargs), t0)
+
+
+def metro_catchment(study: Study, stations: gpd.GeoDataFrame, **kwargs) -> CoverageResult:
+    """Share within each catchment distance of a metro entrance or station (:func:`metro_plan`)."""
+    t0 = time.perf_counter()
+    return run_plan(study, metro_plan(study, stations, **kwargs), t0)
+
+
+def green_plan(study: Study, green: gpd.GeoDataFrame, *,
+               minutes: float = settings.GREEN_WALK_MINUTES,
+               speed_kmh: float = settings.WALK_SPEED_KMH,
+               min_area_m2: float = settings.GREEN_MIN_AREA_M2,
+               tolerance_m: float = settings.GREEN_ACCESS_TOLERANCE_M,
+               target: float | None = settings.GREEN_TARGET,
+               extra: gpd.GeoDataFrame | None = None,
+               approach_m: float = settings.SOURCE_APPROACH_M) -> Plan:
+    """Green reach: the demand within a ``minutes`` walk of a green space or plaza ≥ ``min_area_m2``.
 
     Parameters
     ----------
@@ -166,7 +206,6 @@ def green_reach(study: Study, green: gpd.GeoDataFrame, *,
         ``tolerance_m`` it reaches it along its length; else its nearest point within
         ``approach_m`` does (:mod:`geo.access`). A gated one is entered at its gates.
     """
-    t0 = time.perf_counter()
     distance = walk_distance_m(minutes, speed_kmh)
     _check_limit(study, distance)
     if min_area_m2 < 0:
@@ -180,74 +219,62 @@ def green_reach(study: Study, green: gpd.GeoDataFrame, *,
     big = polys[shapely.area(polys) >= min_area_m2] if len(polys) else polys
     grown = shapely.buffer(study.area, study.reach_m)
     big = big[shapely.intersects(grown, big)] if len(big) else big
-    # a building's door on a plaza's outline (a facade) does not gate the plaza
-    d_net, d_line, seeds, how = _distances(study, big, tolerance_m, distance, study.gates,
-                                           approach_m)
     how = {"given": given, "not_polygons": not_polygons,
            "below_min_area": len(polys) - int((shapely.area(polys) >= min_area_m2).sum())
-           if len(polys) else 0, "in_reach": len(big), **how}
+           if len(polys) else 0, "in_reach": len(big)}
     params = {"minutes": minutes, "speed_kmh": speed_kmh, "distance_m": round(distance, 3),
               "min_area_m2": min_area_m2, "access_tolerance_m": tolerance_m,
               "approach_m": approach_m, "entrance_outline_m": settings.ENTRANCE_OUTLINE_M,
               "demand": study.demand_kind, "cell_m": _cell(study)}
     notes = [] if len(big) else ["no green space or plaza of the minimum size in reach"]
-    return _result(study, "green5", distance, d_net, d_line, target, params, t0, len(big),
-                   seeds, notes=notes, sources=how)
+    # a building's door on a plaza's outline (a facade) does not gate the plaza
+    return Plan("green5", distance, [SourceSet("green", big, tolerance_m, study.gates, approach_m)],
+                target, params, notes, how)
 
 
-def life_circle(study: Study, facilities: gpd.GeoDataFrame, *,
-                distance_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
-                categories: tuple[str, ...] = LIFE_CATEGORIES,
-                target: float | None = settings.LIFE_CIRCLE_TARGET,
-                approach_m: float = settings.SOURCE_APPROACH_M) -> CoverageResult:
+def life_plan(study: Study, facilities: gpd.GeoDataFrame, *,
+              distance_m: float = settings.LIFE_CIRCLE_DISTANCE_M,
+              categories: tuple[str, ...] = LIFE_CATEGORIES,
+              target: float | None = settings.LIFE_CIRCLE_TARGET,
+              approach_m: float = settings.SOURCE_APPROACH_M) -> Plan:
     """15-minute life circle: per facility category, the share within ``distance_m``; and all at once.
 
     ``facilities`` has a ``category`` column: points, joined to the network like homes,
     or polygons (campuses), entered at their mapped entrances, else where a street
     touches them, else from the nearest street point within ``approach_m``
-    (:mod:`geo.access`). The result's ``share`` is the share covered by every category;
-    ``shares`` gives each category's own.
+    (:mod:`geo.access`). The result's ``share`` is the share covered by every category
+    (a unit is covered when its farthest category is within the distance); ``shares``
+    gives each category's own.
     """
-    t0 = time.perf_counter()
     _check_limit(study, distance_m)
     if "category" not in facilities:
         raise CoverageError("facilities need a 'category' column", "设施数据须有 'category' 字段")
     if not categories:
         raise CoverageError("choose at least one facility category", "请至少选择一类设施")
     fac = study.within_reach(facilities)
-    all_net = np.zeros(len(study.units))
-    all_line = np.zeros(len(study.units))
-    shares, notes, n_src, seeds_all, how = {}, [], 0, Seeds.empty(), {}
+    sets, notes = [], []
     for cat in categories:
         sub = fac[fac["category"] == cat]
-        d_net, d_line, seeds, how[cat] = _distances(study, study.local(sub), 0.0, distance_m,
-                                                    approach_m=approach_m)
-        cov = d_net <= distance_m
-        shares[cat] = _shares(study.units, cov, study.weight)[0]
-        all_net = np.maximum(all_net, d_net)
-        all_line = np.maximum(all_line, d_line)
+        sets.append(SourceSet(cat, study.local(sub), 0.0, None, approach_m))
         if sub.empty:
             notes.append(f"no {cat} facility in reach")
-        seeds_all = seeds_all.concat(seeds, n_src)
-        n_src += len(sub)
     params = {"distance_m": distance_m, "categories": list(categories), "approach_m": approach_m,
               "entrance_outline_m": settings.ENTRANCE_OUTLINE_M,
               "demand": study.demand_kind, "cell_m": _cell(study)}
-    # a unit is covered when its farthest category is within the distance
-    return _result(study, "life15", distance_m, all_net, all_line, target, params, t0, n_src,
-                   seeds_all, shares=shares, notes=notes, sources=how)
+    return Plan("life15", distance_m, sets, target, params, notes,
+                shares={cat: (i, distance_m) for i, cat in enumerate(categories)},
+                per_set_sources=True)
 
 
-def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
-                    distances_m: tuple[float, ...] = settings.METRO_CATCHMENT_M,
-                    prefer_entrances: bool = True) -> CoverageResult:
+def metro_plan(study: Study, stations: gpd.GeoDataFrame, *,
+               distances_m: tuple[float, ...] = settings.METRO_CATCHMENT_M,
+               prefer_entrances: bool = True) -> Plan:
     """Share within each of ``distances_m`` of a station entrance (or station point).
 
     Entrances are used where a station has them (``kind == "entrance"``); stations
     without mapped entrances count by their station point. The main figure is the
     largest distance; ``shares`` gives each.
     """
-    t0 = time.perf_counter()
     if not distances_m:
         raise CoverageError("give at least one catchment distance", "请至少给出一个服务半径")
     distances_m = tuple(sorted(float(d) for d in distances_m))
@@ -268,15 +295,13 @@ def metro_catchment(study: Study, stations: gpd.GeoDataFrame, *,
     geoms = study.local(st)
     geoms = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms)) \
         if len(geoms) else geoms
-    d_net, d_line, seeds, how = _distances(study, geoms, 0.0, limit)
-    shares = {int(d) if float(d).is_integer() else d: _shares(study.units, d_net <= d, study.weight)[0]
-              for d in distances_m}
     params = {"distances_m": list(distances_m), "prefer_entrances": prefer_entrances,
               "demand": study.demand_kind, "cell_m": _cell(study)}
     if st.empty:
         notes.append("no metro station in reach")
-    return _result(study, "metro", limit, d_net, d_line, None, params, t0, len(st), seeds,
-                   shares=shares, notes=notes, sources=how)
+    return Plan("metro", limit, [SourceSet("metro", geoms, 0.0, None, settings.SOURCE_APPROACH_M)],
+                None, params, notes,
+                shares={int(d) if float(d).is_integer() else d: (0, d) for d in distances_m})
 
 
 def _cell(study: Study) -> float | None:

@@ -6,8 +6,9 @@ walking network (:meth:`geo.network.WalkNetwork.snap`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
-
 
 import geopandas as gpd
 import numpy as np
@@ -89,10 +90,96 @@ def cell_size(area_m2: float, largest: float = settings.DEMAND_CELL_M,
     return float(np.clip(raw, smallest, largest))
 
 
-def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, demand_kind: str,
-                 cell_m: float | None, crs: str, to_local
-                 ) -> tuple[gpd.GeoDataFrame, str, list[str], dict]:
-    """Units of the demand inside the area (``crs``): frame, weight, notes and counts.
+@dataclass
+class DemandSource:
+    """A demand ready to be cut into units, all at once or chunk by chunk (:meth:`chunks`).
+
+    ``kind`` is ``"cells"`` (polygons cut into ``cell_m`` cells), ``"points"`` (one unit
+    each) or ``"buildings"`` (one unit per building). ``parent`` is each geometry's feature
+    (cells: its polygon after the cut to the area), ``weight`` what a share is a share of
+    (``"area"``, ``"count"`` or ``"weight"``: the features' own ``weight`` column).
+    """
+
+    kind: str
+    geoms: np.ndarray
+    parent: np.ndarray
+    crs: str
+    weight: str
+    cell_m: float | None = None
+    whole: np.ndarray | None = None  # cells: each polygon's whole area (weights spread by area)
+    w: np.ndarray | None = None
+    levels: np.ndarray | None = None
+    counts: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def chunks(self, max_units: int | None = None) -> Iterator[gpd.GeoDataFrame]:
+        """The units, in order, as frames of about ``max_units`` (all in one: ``None``).
+
+        Columns ``parent``, ``area_m2``, ``floor_m2``, ``count`` (and ``weight``). Only one
+        chunk's geometries exist at a time; a polygon with more cells than ``max_units``
+        is cut in bands of whole grid rows (the cells are the same).
+        """
+        n = len(self.geoms)
+        if self.kind != "cells":
+            step = n if max_units is None else max(int(max_units), 1)
+            for i in range(0, n, step):
+                yield self._features(slice(i, i + step))
+            return
+        cell = float(self.cell_m or settings.DEMAND_CELL_M)
+        b = shapely.bounds(self.geoms)
+        cols = np.maximum(np.ceil((b[:, 2] - b[:, 0]) / cell) + 1, 1)
+        estimate = cols * np.maximum(np.ceil((b[:, 3] - b[:, 1]) / cell) + 1, 1)
+        limit = np.inf if max_units is None else float(max_units)
+        group: list[int] = []
+        size = 0.0
+        for i in range(n):
+            if estimate[i] > limit:  # one big polygon: bands of whole grid rows
+                yield from self._cells(group)
+                group, size = [], 0.0
+                rows = max(int(limit // cols[i]), 1)
+                y0 = np.floor(b[i, 1] / cell) * cell
+                for lo in np.arange(y0, b[i, 3], rows * cell):
+                    band = shapely.box(b[i, 0] - cell, lo, b[i, 2] + cell, lo + rows * cell)
+                    yield from self._cells([i], band)
+                continue
+            if group and size + estimate[i] > limit:
+                yield from self._cells(group)
+                group, size = [], 0.0
+            group.append(i)
+            size += estimate[i]
+        yield from self._cells(group)
+
+    def _cells(self, group: list[int], band: BaseGeometry | None = None) -> Iterator[gpd.GeoDataFrame]:
+        if not group:
+            return
+        idx = np.asarray(group, dtype=np.int64)
+        polys = self.geoms[idx] if band is None else shapely.intersection(self.geoms[idx], band)
+        pieces, owners = grid_cells(polys, float(self.cell_m or settings.DEMAND_CELL_M))
+        if len(pieces) == 0:
+            return
+        area_m2 = shapely.area(pieces)
+        units = gpd.GeoDataFrame({"parent": self.parent[idx][owners], "area_m2": area_m2,
+                                  "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=self.crs)
+        if self.w is not None and self.whole is not None:
+            units["weight"] = self.w[idx][owners] * area_m2 / self.whole[idx][owners]
+        yield units
+
+    def _features(self, part: slice) -> gpd.GeoDataFrame:
+        geoms = self.geoms[part]
+        points = self.kind == "points"
+        area_m2 = np.zeros(len(geoms)) if points else shapely.area(geoms)
+        floor = (np.full(len(geoms), np.nan) if points or self.levels is None
+                 else area_m2 * self.levels[part])
+        units = gpd.GeoDataFrame({"parent": self.parent[part], "area_m2": area_m2,
+                                  "floor_m2": floor, "count": 1.0}, geometry=geoms, crs=self.crs)
+        if self.w is not None:
+            units["weight"] = self.w[part]
+        return units
+
+
+def demand_source(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, demand_kind: str,
+                  cell_m: float | None, crs: str, to_local) -> DemandSource:
+    """The demand inside the area (``crs``), ready to be cut into units (:func:`demand_units`).
 
     ``to_local(geoms, crs)`` transforms WGS84 geometries to ``crs``. ``cell_m`` ``None``:
     :func:`cell_size` of the demand's area (``counts["cell_m"]`` says which). The counts say how
@@ -102,77 +189,94 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
     A demand frame with a ``weight`` column (people, floor area) is weighted by it: each
     feature's weight is spread over its cells in proportion to area (a polygon cut by the
     analysis area keeps the share of its weight inside it), a point or building keeps its
-    own; the units get a ``weight`` column and the returned weight is ``"weight"``. Features
+    own; the units get a ``weight`` column and the weight is ``"weight"``. Features
     whose weight is missing, not a number, zero or negative are left out and counted
     (``counts["no_weight"]``).
     """
     counts: dict[str, Any] = {"features": 0 if demand is None else len(demand), "empty": 0,
-              "not_polygonal": 0, "outside": 0}
+                              "not_polygonal": 0, "outside": 0}
     notes: list[str] = []
-    weight = "area"
     w: np.ndarray | None = None
     if demand_kind == "area" or demand is None:
         if demand_kind != "area":
             raise CoverageError("no demand data given", "未提供需求数据")
         cell_m = cell_m or cell_size(area_local.area)
-        pieces, owners = grid_cells(np.array([area_local], dtype=object), cell_m)
-        units = gpd.GeoDataFrame({"parent": owners, "area_m2": shapely.area(pieces),
-                                  "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
+        whole_area = np.array([area_local], dtype=object)
+        return _counted(DemandSource("cells", whole_area, np.zeros(1, dtype=np.int64), crs, "area",
+                                     cell_m, counts=counts, notes=notes))
+    dem = to_wgs84(demand) if demand.crs is not None else demand.set_crs(settings.WGS84)
+    missing = dem.geometry.is_empty | dem.geometry.isna()
+    counts["empty"] = int(missing.sum())
+    dem = dem[~missing]
+    if "weight" in dem:
+        w = pd.to_numeric(dem["weight"], errors="coerce").to_numpy(dtype=float)
+        good = np.isfinite(w) & (w > 0)
+        counts["no_weight"] = int((~good).sum())
+        dem, w = dem[good], w[good]
+    geoms = to_local(dem.geometry.to_numpy(), settings.WGS84)
+    kinds = set(shapely.get_type_id(geoms)) if len(geoms) else set()
+    weight = "area" if w is None else "weight"
+    if kinds and kinds <= {0, 4}:  # points: one unit each
+        inside = shapely.intersects(area_local, geoms)
+        counts["outside"] = int((~inside).sum())
+        source = DemandSource("points", geoms[inside], np.flatnonzero(inside), crs,
+                              "count" if w is None else weight, None,
+                              w=None if w is None else w[inside], counts=counts, notes=notes)
+    elif demand_kind == "residential_buildings":
+        polys = shapely.make_valid(geoms)
+        inside = shapely.intersects(area_local, shapely.point_on_surface(polys))
+        counts["outside"] = int((~inside).sum())
+        levels = (dem["levels"].to_numpy(dtype=float) if "levels" in dem
+                  else np.full(len(dem), np.nan))
+        known = int(np.isfinite(levels[inside]).sum())
+        notes.append(f"building levels known for {known} of {int(inside.sum())} buildings; "
+                     "floor-area share counts those only")
+        source = DemandSource("buildings", polys[inside], np.flatnonzero(inside), crs, weight, None,
+                              w=None if w is None else w[inside], levels=levels[inside],
+                              counts=counts, notes=notes)
     else:
-        dem = to_wgs84(demand) if demand.crs is not None else demand.set_crs(settings.WGS84)
-        missing = dem.geometry.is_empty | dem.geometry.isna()
-        counts["empty"] = int(missing.sum())
-        dem = dem[~missing]
-        if "weight" in dem:
-            w = pd.to_numeric(dem["weight"], errors="coerce").to_numpy(dtype=float)
-            good = np.isfinite(w) & (w > 0)
-            counts["no_weight"] = int((~good).sum())
-            dem, w = dem[good], w[good]
-        geoms = to_local(dem.geometry.to_numpy(), settings.WGS84)
-        kinds = set(shapely.get_type_id(geoms)) if len(geoms) else set()
-        if kinds and kinds <= {0, 4}:  # points: one unit each
-            weight = "count"
-            inside = shapely.intersects(area_local, geoms)
-            counts["outside"] = int((~inside).sum())
-            geoms = geoms[inside]
-            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": 0.0,
-                                      "floor_m2": np.nan, "count": 1.0}, geometry=geoms, crs=crs)
-            w = None if w is None else w[inside]
-        elif demand_kind == "residential_buildings":
-            polys = shapely.make_valid(geoms)
-            pts = shapely.point_on_surface(polys)
-            inside = shapely.intersects(area_local, pts)
-            counts["outside"] = int((~inside).sum())
-            levels = (dem["levels"].to_numpy(dtype=float) if "levels" in dem
-                      else np.full(len(dem), np.nan))
-            area_m2 = shapely.area(polys)
-            units = gpd.GeoDataFrame({"parent": np.flatnonzero(inside), "area_m2": area_m2[inside],
-                                      "floor_m2": (area_m2 * levels)[inside], "count": 1.0},
-                                     geometry=polys[inside], crs=crs)
-            known = int(np.isfinite(units["floor_m2"]).sum())
-            notes.append(f"building levels known for {known} of {len(units)} buildings; "
-                         "floor-area share counts those only")
-            w = None if w is None else w[inside]
-        else:
-            units, cell_m, w = _polygon_units(area_local, geoms, w, cell_m, crs, counts, notes)
+        polys, whole, w = demand_polygons(area_local, geoms, w, counts, notes)
+        cell_m = cell_m or cell_size(float(shapely.area(polys).sum()) if len(polys) else 0.0)
+        source = DemandSource("cells", polys, np.arange(len(polys)), crs, weight, cell_m,
+                              whole=whole, w=w, counts=counts, notes=notes)
+    return _counted(source)
+
+
+def _counted(source: DemandSource) -> DemandSource:
+    """``source`` with ``counts["cell_m"]``; an empty demand raises."""
+    if len(source.geoms) == 0:
+        raise CoverageError("no demand (residential land, buildings or points) inside the area",
+                            "分析范围内没有需求对象 (居住用地、建筑或点)")
+    source.counts["cell_m"] = source.cell_m if source.kind == "cells" and source.weight == "area" else None
+    if source.w is not None:
+        source.counts["weight_in_area"] = round(float(source.w.sum()), 6)
+    return source
+
+
+def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, demand_kind: str,
+                 cell_m: float | None, crs: str, to_local
+                 ) -> tuple[gpd.GeoDataFrame, str, list[str], dict]:
+    """Units of the demand inside the area (``crs``): frame, weight, notes and counts
+    (:func:`demand_source`, its units all at once)."""
+    source = demand_source(area_local, demand, demand_kind, cell_m, crs, to_local)
+    frames = list(source.chunks(None))
+    units = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if units.empty:
         raise CoverageError("no demand (residential land, buildings or points) inside the area",
                             "分析范围内没有需求对象 (居住用地、建筑或点)")
-    counts["cell_m"] = cell_m if weight == "area" and demand_kind != "residential_buildings" \
-        else None
-    if w is not None:
-        units["weight"] = w
-        weight = "weight"
-        counts["weight_in_area"] = round(float(w.sum()), 6)
-    return units, weight, notes, counts
+    return units, source.weight, source.notes, source.counts
 
 
-def _polygon_units(area_local: BaseGeometry, geoms: np.ndarray, w: np.ndarray | None,
-                   cell_m: float | None, crs: str, counts: dict, notes: list[str]
-                   ) -> tuple[gpd.GeoDataFrame, float, np.ndarray | None]:
-    """Cells of demand polygons inside the area; with weights ``w`` (one per polygon), each
-    cell's share of its polygon's weight (by area). Returns the units, the cell size and
-    the cells' weights."""
+def demand_polygons(area_local: BaseGeometry, geoms: np.ndarray, w: np.ndarray | None,
+                    counts: dict, notes: list[str]
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Demand polygons (metric CRS) made valid and cut to the area, before their cells.
+
+    Returns the polygons, each one's whole area before the cut, and their weights ``w``.
+    Features with no area, or outside the area, are counted in ``counts``
+    (``not_polygonal``, ``outside``); overlapping unweighted polygons are merged (each
+    area counted once), with a note.
+    """
     valid = shapely.make_valid(geoms)
     areal = np.isin(shapely.get_type_id(valid), (3, 6, 7)) & (shapely.area(valid) > 0)
     counts["not_polygonal"] = int((~areal).sum())
@@ -190,15 +294,11 @@ def _polygon_units(area_local: BaseGeometry, geoms: np.ndarray, w: np.ndarray | 
         if w is None:
             # overlapping polygons would count twice: merge, one unit per connected part
             polys = shapely.get_parts(shapely.union_all(polys))
+            whole = shapely.area(polys)
             notes.append("overlapping demand polygons merged (each area counted once)")
         else:
             notes.append("overlapping demand polygons kept apart: each counts its own weight")
-    cell_m = cell_m or cell_size(float(shapely.area(polys).sum()) if len(polys) else 0.0)
-    pieces, owners = grid_cells(polys, cell_m)
-    area_m2 = shapely.area(pieces)
-    units = gpd.GeoDataFrame({"parent": owners, "area_m2": area_m2,
-                              "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=crs)
-    return units, cell_m, None if w is None else w[owners] * area_m2 / whole[owners]
+    return polys, whole, w
 
 
 def _overlaps(polys: np.ndarray) -> bool:
@@ -226,4 +326,4 @@ def zone_names(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, 
     return out
 
 
-__all__ = ["cell_size", "demand_units", "grid_cells", "residential_buildings", "zone_names"]
+__all__ = ["DemandSource", "cell_size", "demand_polygons", "demand_source", "demand_units", "grid_cells", "residential_buildings", "zone_names"]

@@ -58,6 +58,7 @@ class WalkNetwork:
     _main_edges: np.ndarray = field(init=False, repr=False)
     _main_tree: shapely.STRtree = field(init=False, repr=False)
     _hulls: tuple | None = field(init=False, repr=False)
+    node_osm: np.ndarray | None = field(init=False, default=None, repr=False)  # OSM id of each node
     _indptr: np.ndarray = field(init=False, repr=False)
     _indices: np.ndarray = field(init=False, repr=False)
     _data: np.ndarray = field(init=False, repr=False)
@@ -144,8 +145,10 @@ class WalkNetwork:
         lens = b - a + 1
         flat = np.repeat(a, lens) + (np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens))
         geometry = shapely.linestrings(xy[flat], indices=np.repeat(np.arange(len(a)), lens))
-        return cls(crs, node_xy, node_index[inverse[a]], node_index[inverse[b]],
-                   shapely.length(geometry), geometry)
+        net = cls(crs, node_xy, node_index[inverse[a]], node_index[inverse[b]],
+                  shapely.length(geometry), geometry)
+        net.node_osm = uniq[break_ids]
+        return net
 
     @classmethod
     def from_lines(cls, lines: gpd.GeoDataFrame | gpd.GeoSeries, crs: str | None = None,

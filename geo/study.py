@@ -20,7 +20,7 @@ from geo.demand import demand_units, zone_names
 from geo.errors import CoverageError
 from geo.network import Snap, WalkNetwork
 
-__all__ = ["DEMAND_KINDS", "Study", "prepare", "walk_distance_m"]
+__all__ = ["DEMAND_KINDS", "Study", "entrance_points", "network_within", "prepare", "ways_within", "study_area", "walk_distance_m"]
 
 #: What a check counts: residential land (cells), residential buildings, the whole area, own data.
 DEMAND_KINDS = ("residential_landuse", "residential_buildings", "area", "custom")
@@ -85,6 +85,60 @@ class Study:
         return gdf[shapely.intersects(grown, geoms)]
 
 
+def study_area(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand_kind: str,
+               reach_m: float, crs: str | None) -> tuple[str, BaseGeometry, BaseGeometry]:
+    """The study's CRS, its area in that CRS and the area grown by ``reach_m``; the
+    arguments checked (:func:`prepare`)."""
+    if area is None or area.is_empty or area.geom_type not in ("Polygon", "MultiPolygon"):
+        raise CoverageError("the analysis area must be a polygon", "分析范围须为面")
+    if demand_kind not in DEMAND_KINDS:
+        raise CoverageError(f"unknown demand kind {demand_kind!r}; known: {', '.join(DEMAND_KINDS)}",
+                            f"未知需求类型 {demand_kind!r}")
+    if not 0 < reach_m <= settings.MAX_WALK_DISTANCE_M:
+        raise CoverageError(f"walking distance must be between 0 and {settings.MAX_WALK_DISTANCE_M:.0f} m",
+                            f"步行距离须在 0 到 {settings.MAX_WALK_DISTANCE_M:.0f} 米之间")
+    c = area.centroid
+    crs = crs or (walk.crs if isinstance(walk, WalkNetwork) else local_tm_crs(c.x, c.y))
+    area_local = gpd.GeoSeries([area], crs=settings.WGS84).to_crs(crs).iloc[0]
+    area_local = shapely.make_valid(area_local)
+    return crs, area_local, shapely.buffer(area_local, reach_m)
+
+
+def ways_within(walk: gpd.GeoDataFrame, grown: BaseGeometry, crs: str) -> gpd.GeoDataFrame:
+    """The OSM ways (WGS84) meeting ``grown`` (in ``crs``): every walk that starts inside the
+    area and is no longer than the growth stays on them."""
+    ways = walk if walk.crs is None else to_wgs84(walk)
+    grown_wgs = gpd.GeoSeries([grown], crs=crs).to_crs(settings.WGS84).iloc[0]
+    shapely.prepare(grown_wgs)
+    ways = ways[shapely.intersects(grown_wgs, ways.geometry.to_numpy())]
+    if ways.empty:
+        raise CoverageError(
+            "no walkable street of the OSM data lies in the analysis area: "
+            "the extract does not cover it",
+            "OSM 数据在分析范围内没有步行道路: 数据不覆盖分析范围")
+    return ways
+
+
+def network_within(walk: gpd.GeoDataFrame, grown: BaseGeometry, crs: str) -> WalkNetwork:
+    """The walking network of :func:`ways_within`."""
+    return WalkNetwork.from_ways(ways_within(walk, grown, crs), crs=crs)
+
+
+def entrance_points(to_local, grown: BaseGeometry, entrances: gpd.GeoDataFrame | None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Entrances within 100 m of the grown area (``to_local(geoms, crs)``: to its CRS), and
+    those of them that are not building doors (the gates of parks and plazas)."""
+    doors = gates = np.array([], dtype=object)
+    if entrances is not None and not entrances.empty:
+        doors = to_local(entrances.geometry.to_numpy(), entrances.crs or settings.WGS84)
+        shapely.prepare(grown)
+        near = shapely.dwithin(grown, doors, 100.0)
+        on_building = (entrances["on_building"].to_numpy(dtype=bool) if "on_building" in entrances
+                       else np.zeros(len(doors), dtype=bool))
+        doors, gates = doors[near], doors[near & ~on_building]
+    return doors, gates
+
+
 def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gpd.GeoDataFrame | None,
             *, name: str = "area", demand_kind: str = "residential_landuse",
             zones: gpd.GeoDataFrame | None = None, zone_column: str = "name",
@@ -115,34 +169,9 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
         one on its outline is entered only there (:mod:`geo.access`).
     """
     t0 = time.perf_counter()
-    if area is None or area.is_empty or area.geom_type not in ("Polygon", "MultiPolygon"):
-        raise CoverageError("the analysis area must be a polygon", "分析范围须为面")
-    if demand_kind not in DEMAND_KINDS:
-        raise CoverageError(f"unknown demand kind {demand_kind!r}; known: {', '.join(DEMAND_KINDS)}",
-                            f"未知需求类型 {demand_kind!r}")
-    if not 0 < reach_m <= settings.MAX_WALK_DISTANCE_M:
-        raise CoverageError(f"walking distance must be between 0 and {settings.MAX_WALK_DISTANCE_M:.0f} m",
-                            f"步行距离须在 0 到 {settings.MAX_WALK_DISTANCE_M:.0f} 米之间")
-    c = area.centroid
-    crs = crs or (walk.crs if isinstance(walk, WalkNetwork) else local_tm_crs(c.x, c.y))
-    area_local = gpd.GeoSeries([area], crs=settings.WGS84).to_crs(crs).iloc[0]
-    area_local = shapely.make_valid(area_local)
-    grown = shapely.buffer(area_local, reach_m)
+    crs, area_local, grown = study_area(area, walk, demand_kind, reach_m, crs)
     notes: list[str] = []
-
-    if isinstance(walk, WalkNetwork):
-        net = walk
-    else:
-        ways = walk if walk.crs is None else to_wgs84(walk)
-        grown_wgs = gpd.GeoSeries([grown], crs=crs).to_crs(settings.WGS84).iloc[0]
-        shapely.prepare(grown_wgs)
-        ways = ways[shapely.intersects(grown_wgs, ways.geometry.to_numpy())]
-        if ways.empty:
-            raise CoverageError(
-                "no walkable street of the OSM data lies in the analysis area: "
-                "the extract does not cover it",
-                "OSM 数据在分析范围内没有步行道路: 数据不覆盖分析范围")
-        net = WalkNetwork.from_ways(ways, crs=crs)
+    net = walk if isinstance(walk, WalkNetwork) else network_within(walk, grown, crs)
 
     units, weight, more_notes, demand_counts = demand_units(
         area_local, demand, demand_kind, cell_m, crs, net.to_local)
@@ -151,14 +180,7 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
     units["zone"] = zone_names(points, zones, zone_column, crs)
     snap = net.snap(points)
-    doors = gates = np.array([], dtype=object)
-    if entrances is not None and not entrances.empty:
-        doors = net.to_local(entrances.geometry.to_numpy(), entrances.crs or settings.WGS84)
-        shapely.prepare(grown)
-        near = shapely.dwithin(grown, doors, 100.0)
-        on_building = (entrances["on_building"].to_numpy(dtype=bool) if "on_building" in entrances
-                       else np.zeros(len(doors), dtype=bool))
-        doors, gates = doors[near], doors[near & ~on_building]
+    doors, gates = entrance_points(net.to_local, grown, entrances)
     pieces = net.pieces()
     inputs = {"network": pieces, "demand": {**demand_counts, "units": len(units),
                                             "joined_to_smaller_piece": snap.on_fragment},

@@ -90,6 +90,12 @@ DEMAND_CELL_MIN_M = 2.5
 #: a walking "coverage" stops meaning anything and the clipped network grows large.
 MAX_WALK_DISTANCE_M = 2500.0
 
+#: Demand units handled at a time by a check by zones (:mod:`geo.citywide`): a city's
+#: 1–2 million cells are cut, joined to the network and read in chunks of this many, so
+#: no step holds them all as geometries (project choice: ~0.2 GB of GEOS objects at a time,
+#: measured in bench/bench_city.py; larger chunks are not faster).
+CITY_CHUNK_UNITS = 200_000
+
 #: First search radius when placing points on their nearest street, m: most homes and
 #: shops lie within it, and a bounded search is several times faster; the rest are
 #: searched without bound. A speed setting only: results do not depend on it.

@@ -11,6 +11,7 @@ package puts it to work for the app and the command line.
 ``report``          the inputs table (what was cut, dropped, joined) and the method table
 ``mapping``         a result on the web map (gaps, covered, sources, legend)
 ``saved``           the coverage tab's settings in a project file, checked on opening
+``zonal``           a check for every zone (town, district) of an area at once
 ``cli``             ``python -m layers coverage``
 ==================  ==============================================================
 """
@@ -20,10 +21,11 @@ from layers.coverage.areas import AREAS, area_bounds, area_geometry, extract_sha
 from layers.coverage.inputs import Inputs, load_inputs
 from layers.coverage.results import export_bytes, figures_table, result_layers, sources_layer
 from layers.coverage.saved import SETTING_KEYS, settings_from_state, state_from_settings
-from layers.coverage.services import Run, clear, needed_reach, run, run_check, study_for
+from layers.coverage.services import Run, clear, run, run_check, study_for
+from layers.coverage.zonal import CITY, district_zones, run_zones
 from layers.text.coverage import AREA_LABELS, CHECK_LABELS, DEMAND_LABELS, label
 
-__all__ = ["AREAS", "AREA_LABELS", "CHECK_LABELS", "DEMAND_LABELS", "Inputs", "Run", "SETTING_KEYS",
-           "area_bounds", "area_geometry", "clear", "export_bytes", "extract_share", "figures_table", "label",
-           "load_inputs", "needed_reach", "read_frame", "result_layers", "run", "run_check", "settings_from_state",
+__all__ = ["AREAS", "AREA_LABELS", "CITY", "CHECK_LABELS", "DEMAND_LABELS", "Inputs", "Run", "SETTING_KEYS",
+           "area_bounds", "area_geometry", "clear", "district_zones", "export_bytes", "extract_share", "figures_table", "label",
+           "load_inputs", "read_frame", "result_layers", "run", "run_check", "run_zones", "settings_from_state",
            "sources_layer", "state_from_settings", "study_for"]

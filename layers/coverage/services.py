@@ -16,13 +16,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import coverage, settings
+from geo.citywide import check_reach
 from geo.errors import CoverageError
 from geo.scenario import Scenario, green_scenario
 from layers.coverage.areas import area_geometry, extract_share
 from layers.coverage.inputs import Inputs, geo_demand_kind, load_inputs
 from layers.coverage.results import result_layers
 
-__all__ = ["Run", "clear", "needed_reach", "run", "run_check", "study_for"]
+__all__ = ["Run", "clear", "run", "run_check", "study_for"]
 
 
 def _key(*parts) -> str:
@@ -95,16 +96,6 @@ def run_check(check: str, study: coverage.Study, inputs: Inputs, **params
                         f"未知检查 {check!r}")
 
 
-def needed_reach(check: str, params: dict) -> float:
-    """The longest walk a check with these parameters takes, m."""
-    if check == "green5":
-        return coverage.walk_distance_m(params.get("minutes", settings.GREEN_WALK_MINUTES),
-                                        params.get("speed_kmh", settings.WALK_SPEED_KMH))
-    if check == "life15":
-        return float(params.get("distance_m", settings.LIFE_CIRCLE_DISTANCE_M))
-    return float(max(params.get("distances_m") or settings.METRO_CATCHMENT_M))
-
-
 @dataclass
 class Run:
     """A check as run for the app or the command line: the result, its study and inputs."""
@@ -129,7 +120,7 @@ def run(osm_path: str | Path, area: str | BaseGeometry | Path, check: str, param
         raise CoverageError(f"unknown check {check!r}; known: {', '.join(coverage.CHECKS)}",
                             f"未知检查 {check!r}")
     study, inputs = study_for(osm_path, area, demand_kind=demand_kind,
-                              reach_m=needed_reach(check, params), own=own, zones=zones,
+                              reach_m=check_reach(check, params), own=own, zones=zones,
                               zone_column=zone_column, parcels=parcels)
     if new_green is not None:
         if check != "green5":

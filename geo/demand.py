@@ -119,50 +119,60 @@ class DemandSource:
         chunk's geometries exist at a time; a polygon with more cells than ``max_units``
         is cut in bands of whole grid rows (the cells are the same).
         """
+        for spec in self.chunk_specs(max_units):
+            units = self.units_of(spec)
+            if len(units):
+                yield units
+
+    def chunk_specs(self, max_units: int | None = None) -> list[tuple]:
+        """What each chunk of :meth:`chunks` holds: ``(features, band)`` (cells: polygon
+        indices and a band of grid rows or ``None``) or ``(slice, None)``: cheap to make,
+        each turned into units by :meth:`units_of` (in any thread)."""
         n = len(self.geoms)
         if self.kind != "cells":
             step = n if max_units is None else max(int(max_units), 1)
-            for i in range(0, n, step):
-                yield self._features(slice(i, i + step))
-            return
+            return [(slice(i, i + step), None) for i in range(0, n, step)]
         cell = float(self.cell_m or settings.DEMAND_CELL_M)
         b = shapely.bounds(self.geoms)
         cols = np.maximum(np.ceil((b[:, 2] - b[:, 0]) / cell) + 1, 1)
         estimate = cols * np.maximum(np.ceil((b[:, 3] - b[:, 1]) / cell) + 1, 1)
         limit = np.inf if max_units is None else float(max_units)
+        specs: list[tuple] = []
         group: list[int] = []
         size = 0.0
         for i in range(n):
             if estimate[i] > limit:  # one big polygon: bands of whole grid rows
-                yield from self._cells(group)
+                if group:
+                    specs.append((np.asarray(group), None))
                 group, size = [], 0.0
                 rows = max(int(limit // cols[i]), 1)
                 y0 = np.floor(b[i, 1] / cell) * cell
                 for lo in np.arange(y0, b[i, 3], rows * cell):
-                    band = shapely.box(b[i, 0] - cell, lo, b[i, 2] + cell, lo + rows * cell)
-                    yield from self._cells([i], band)
+                    specs.append((np.array([i]), (b[i, 0] - cell, lo, b[i, 2] + cell, lo + rows * cell)))
                 continue
             if group and size + estimate[i] > limit:
-                yield from self._cells(group)
+                specs.append((np.asarray(group), None))
                 group, size = [], 0.0
             group.append(i)
             size += estimate[i]
-        yield from self._cells(group)
+        if group:
+            specs.append((np.asarray(group), None))
+        return specs
 
-    def _cells(self, group: list[int], band: BaseGeometry | None = None) -> Iterator[gpd.GeoDataFrame]:
-        if not group:
-            return
-        idx = np.asarray(group, dtype=np.int64)
-        polys = self.geoms[idx] if band is None else shapely.intersection(self.geoms[idx], band)
+    def units_of(self, spec: tuple) -> gpd.GeoDataFrame:
+        """The units of one chunk (:meth:`chunk_specs`)."""
+        part, band = spec
+        if self.kind != "cells":
+            return self._features(part)
+        idx = np.asarray(part, dtype=np.int64)
+        polys = self.geoms[idx] if band is None else shapely.intersection(self.geoms[idx], shapely.box(*band))
         pieces, owners = grid_cells(polys, float(self.cell_m or settings.DEMAND_CELL_M))
-        if len(pieces) == 0:
-            return
         area_m2 = shapely.area(pieces)
         units = gpd.GeoDataFrame({"parent": self.parent[idx][owners], "area_m2": area_m2,
                                   "floor_m2": np.nan, "count": 1.0}, geometry=pieces, crs=self.crs)
         if self.w is not None and self.whole is not None:
             units["weight"] = self.w[idx][owners] * area_m2 / self.whole[idx][owners]
-        yield units
+        return units
 
     def _features(self, part: slice) -> gpd.GeoDataFrame:
         geoms = self.geoms[part]
@@ -260,8 +270,8 @@ def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, dema
     (:func:`demand_source`, its units all at once)."""
     source = demand_source(area_local, demand, demand_kind, cell_m, crs, to_local)
     frames = list(source.chunks(None))
-    units = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    if units.empty:
+    units = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True) if frames else None
+    if units is None or units.empty:
         raise CoverageError("no demand (residential land, buildings or points) inside the area",
                             "分析范围内没有需求对象 (居住用地、建筑或点)")
     return units, source.weight, source.notes, source.counts

@@ -14,7 +14,9 @@ checks it.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -60,7 +62,7 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
                   crs: str | None = None, entrances: gpd.GeoDataFrame | tuple | None = None,
                   chunk_units: int = settings.CITY_CHUNK_UNITS,
                   progress: Progress | None = None, part: np.ndarray | None = None,
-                  part_outside: bool = True) -> ZoneCoverage:
+                  part_outside: bool = True, threads: int | None = None) -> ZoneCoverage:
     """Run ``check`` once for the whole ``area`` and give its figures for every zone.
 
     Parameters
@@ -78,8 +80,9 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
         Green spaces (green5), facilities with a ``category`` (life15) or stations (metro).
     params : dict
         Keyword arguments of the check's plan (``minutes``, ``distance_m``, ``categories``…).
-    chunk_units : int
-        Units cut, joined and read at a time (:data:`geo.settings.CITY_CHUNK_UNITS`).
+    chunk_units, threads : int
+        Units cut, joined and read at a time (:data:`geo.settings.CITY_CHUNK_UNITS`), and
+        chunks in flight at once (:data:`geo.settings.CITY_THREADS`).
     progress : callable, optional
         ``progress(stage, done, total)`` after each step and each chunk.
     part, part_outside
@@ -127,8 +130,13 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
     grand = np.zeros(3)  # whole area: demand, covered, covered in a straight line (each unit once)
     expected = _expected_units(source)
     done = 0
-    for units in source.chunks(chunk_units):
-        tell("units", done, expected)
+    net.snap(np.array([shapely.Point(0, 0)], dtype=object))  # lazy indexes built before the threads
+
+    def one(spec: tuple) -> tuple | None:
+        """One chunk's sums per zone, gaps, whole-area sums, units inside sources, units."""
+        units = source.units_of(spec)
+        if units.empty:
+            return None
         pts = units.geometry.to_numpy()
         points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
         unit_i, zone_i = z_tree.query(points, predicate="intersects")  # on a shared edge: both
@@ -145,21 +153,33 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
             renumber = np.cumsum(mine) - 1
             unit_i, zone_i = renumber[unit_i[keep]], zone_i[keep]
             if len(units) == 0:
-                continue
+                return None
         per_set = [place_distances(net, f, points, net.snap(points)) for f in found]
-        inside += [p[2] for p in per_set]
         d_net, d_line = coverage.combine(per_set)
         w = _weights(units, source.weight)
-        grand += (w.sum(), w[d_net <= plan.distance_m].sum(), w[d_line <= plan.distance_m].sum())
+        whole = (w.sum(), w[d_net <= plan.distance_m].sum(), w[d_line <= plan.distance_m].sum())
         frame = {"zone_id": zone_i, "units": 1, "total": w[unit_i],
                  "covered": np.where(d_net <= plan.distance_m, w, 0.0)[unit_i],
                  "covered_line": np.where(d_line <= plan.distance_m, w, 0.0)[unit_i]}
         for key, (i, d) in plan.shares.items():
             dist = d_net if i < 0 else per_set[i][0]
             frame[f"covered_{key}"] = np.where(dist <= d, w, 0.0)[unit_i]
-        sums.append(pd.DataFrame(frame).groupby("zone_id").sum())
-        gaps.append(_gaps(units, d_net > plan.distance_m, d_net, first))
-        done += len(units)
+        return (pd.DataFrame(frame).groupby("zone_id").sum(),
+                _gaps(units, d_net > plan.distance_m, d_net, first), whole,
+                [p[2] for p in per_set], len(units))
+
+    # GEOS and numpy release the GIL: chunks run in threads, a few in flight at a time
+    with ThreadPoolExecutor(max_workers=threads or settings.CITY_THREADS) as pool:
+        pending: deque = deque()
+        specs = iter(source.chunk_specs(chunk_units))
+        for spec in specs:
+            pending.append(pool.submit(one, spec))
+            while len(pending) > (threads or settings.CITY_THREADS) or (pending and pending[0].done()):
+                done = _collect(pending.popleft().result(), sums, gaps, grand, inside, done)
+                tell("units", done, expected)
+        while pending:
+            done = _collect(pending.popleft().result(), sums, gaps, grand, inside, done)
+            tell("units", done, expected)
     tell("units", expected, expected)
     timings["units_s"] = _lap(t)
     t = time.perf_counter()
@@ -178,6 +198,18 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
     timings["table_s"] = _lap(t)
     result.timings = timings
     return result
+
+
+def _collect(part: tuple | None, sums: list, gaps: list, grand: np.ndarray, inside: np.ndarray,
+             done: int) -> int:
+    """Add one chunk's results (:func:`zone_coverage`'s ``one``); the units done so far."""
+    if part is None:
+        return done
+    sums.append(part[0])
+    gaps.append(part[1])
+    grand += part[2]
+    inside += part[3]
+    return done + part[4]
 
 
 def _lap(t: float) -> float:

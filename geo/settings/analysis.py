@@ -1,6 +1,8 @@
 """Defaults of the analysis: coordinate systems, offsets, layer files, coverage checks."""
 from __future__ import annotations
 
+import os
+
 # --- Coordinate reference systems -------------------------------------------------
 #: Storage and exchange CRS (RFC 7946 GeoJSON is WGS84 lon/lat).
 WGS84 = "EPSG:4326"
@@ -92,9 +94,12 @@ MAX_WALK_DISTANCE_M = 2500.0
 
 #: Demand units handled at a time by a check by zones (:mod:`geo.citywide`): a city's
 #: 1–2 million cells are cut, joined to the network and read in chunks of this many, so
-#: no step holds them all as geometries (project choice: ~0.2 GB of GEOS objects at a time,
-#: measured in bench/bench_city.py; larger chunks are not faster).
-CITY_CHUNK_UNITS = 200_000
+#: no step holds them all as geometries (project choice: some 50 MB of GEOS objects per
+#: chunk in flight; larger chunks are not faster, bench/bench_city.py).
+CITY_CHUNK_UNITS = 50_000
+#: Chunks of a check by zones worked on at once, in threads (GEOS and numpy release
+#: Python's lock): the machine's cores, at most 4 (bench/bench_city.py: 2 cores here).
+CITY_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 #: First search radius when placing points on their nearest street, m: most homes and
 #: shops lie within it, and a bounded search is several times faster; the rest are

@@ -56,6 +56,20 @@ def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndar
     return pieces[order], owners[order]
 
 
+def merge_cells(cells: np.ndarray):
+    """One geometry of grid cells (edge to edge): ``coverage_union_all``, fast, or a general
+    union where the cells are not edge to edge (a planner's cell size) or not noded alike."""
+    if len(cells) == 1:
+        return cells[0]
+    try:
+        geom = shapely.coverage_union_all(cells)
+        if geom.is_valid:
+            return geom
+    except shapely.errors.GEOSException:
+        pass
+    return shapely.union_all(cells)
+
+
 def residential_buildings(buildings: gpd.GeoDataFrame,
                           landuse: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """Buildings tagged residential, and untagged (``building=yes``) ones in residential land.
@@ -336,4 +350,4 @@ def zone_names(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, 
     return out
 
 
-__all__ = ["DemandSource", "cell_size", "demand_polygons", "demand_source", "demand_units", "grid_cells", "residential_buildings", "zone_names"]
+__all__ = ["DemandSource", "cell_size", "demand_polygons", "demand_source", "demand_units", "merge_cells", "grid_cells", "residential_buildings", "zone_names"]

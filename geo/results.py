@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo import settings
+from geo.demand import merge_cells
 
 
 @dataclass
@@ -72,10 +72,7 @@ class CoverageResult:
         else:
             rows = []
             for parent, grp in u.groupby("parent", sort=True):
-                geom = shapely.coverage_union_all(grp.geometry.to_numpy()) if len(grp) > 1 \
-                    else grp.geometry.iloc[0]
-                if not geom.is_valid:  # cells not edge to edge (a planner's cell size)
-                    geom = shapely.union_all(grp.geometry.to_numpy())
+                geom = merge_cells(grp.geometry.to_numpy())
                 rows.append((parent, float(grp["area_m2"].sum()),
                              float(np.nanmin(grp["dist_m"])), geom))
             merged = gpd.GeoDataFrame(rows, columns=["parent", "area_m2", "dist_m", "geometry"],

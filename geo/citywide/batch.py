@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import coverage, settings
 from geo.citywide.result import OUTSIDE_ZONE, ZoneCoverage
 from geo.crs import to_wgs84
-from geo.demand import DemandSource, demand_source
+from geo.demand import DemandSource, demand_source, merge_cells
 from geo.errors import CoverageError
 from geo.network import Snap, WalkNetwork
 from geo.search import place_distances
@@ -250,9 +250,7 @@ def _gaps(units: gpd.GeoDataFrame, uncovered: np.ndarray, d_net: np.ndarray, zon
     rows = []
     for (zone_id, parent), grp in frame.groupby(["zone_id", "parent"], sort=True):
         geoms = grp["g"].to_numpy()
-        geom = geoms[0] if len(geoms) == 1 else shapely.coverage_union_all(geoms)
-        if not geom.is_valid:  # cells not edge to edge (a planner's cell size)
-            geom = shapely.union_all(geoms)
+        geom = merge_cells(geoms)
         dist = grp["dist_m"].to_numpy()
         rows.append((zone_id, parent, float(grp["area_m2"].sum()),
                      float(np.min(dist)) if np.isfinite(dist).any() else np.nan, geom))

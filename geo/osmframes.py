@@ -48,30 +48,36 @@ AREA_COLUMNS = {
 
 
 def walk_frame(walk: dict) -> gpd.GeoDataFrame:
+    """The walk frame from the parser's ``rows`` (osm_id, highway, name, cut), ``nodes``
+    (a list of node ids per row) and ``wkb`` (the row's linestring, WKB or hex WKB)."""
     if not walk["rows"]:
         return empty_frame("walk")
-    sizes = np.asarray(walk["sizes"])
-    coords = np.column_stack([walk["x"], walk["y"]])
-    geoms = shapely.linestrings(coords, indices=np.repeat(np.arange(len(sizes)), sizes))
-    node_ids = np.asarray(walk["ids"], dtype=np.int64)
-    nodes = [a.tolist() for a in np.split(node_ids, np.cumsum(sizes)[:-1])]
+    geoms = shapely.from_wkb(_binary(walk["wkb"]))
+    walk["wkb"] = []  # the WKB is no longer needed: free it before building the frame
     osm_id, highway, name, cut = zip(*walk["rows"])
-    return typed_frame(gpd.GeoDataFrame({"osm_id": osm_id, "highway": highway, "name": name,
-                                    "nodes": nodes, "cut": cut}, geometry=geoms,
-                                   crs=settings.WGS84), "walk")
+    nodes = pd.Series(walk["nodes"], dtype=object)  # one list of node ids per row
+    data = {"osm_id": np.asarray(osm_id, dtype=np.int64),
+            "highway": np.asarray(highway, dtype=object), "name": np.asarray(name, dtype=object),
+            "nodes": nodes, "cut": np.asarray(cut, dtype=bool)}
+    return typed_frame(gpd.GeoDataFrame(data, geometry=geoms, crs=settings.WGS84), "walk")
 
 
 def area_geometries(wkbs: list, dropped: Counter) -> np.ndarray:
     """Polygons from WKB, made valid where needed (polygonal parts only)."""
     if not wkbs:
         return np.array([], dtype=object)
-    geoms = shapely.from_wkb(wkbs)
+    geoms = shapely.from_wkb(_binary(wkbs))
     bad = ~shapely.is_valid(geoms)
     if bad.any():
         geoms[bad] = [polygonal(g) for g in shapely.make_valid(geoms[bad])]
     single = (shapely.get_type_id(geoms) == 6) & (shapely.get_num_geometries(geoms) == 1)
     geoms[single] = shapely.get_geometry(geoms[single], 0)  # one-part multipolygon → Polygon
     return geoms
+
+
+def _binary(wkbs: list) -> list[bytes]:
+    """WKB as bytes: GEOS reads hex WKB (osmium's) several times slower than binary."""
+    return [bytes.fromhex(w) if isinstance(w, str) else w for w in wkbs]
 
 
 def area_frames(rows: dict, polys: np.ndarray, dropped: Counter) -> dict[str, gpd.GeoDataFrame]:

@@ -45,6 +45,11 @@ DROP_REASONS: dict[str, Bilingual] = {
 #: Keys an object needs one of to be read at all (pyosmium KeyFilter, in C++).
 _WAY_KEYS = ("highway", "leisure", "landuse", "place", "building", "railway",
              "public_transport", "amenity", "shop", "healthcare")
+#: Keys one of which every area the checks use has (the rules of :func:`_area_kinds`:
+#: ``area`` for ``highway=pedestrian`` plazas); an object without any is no area.
+_AREA_KEYS = (*(k for k in _WAY_KEYS if k != "highway"), "area")
+#: Linestrings keep every node (also repeated locations): one coordinate per node id.
+_ALL_NODES = osmium.geom.use_nodes.ALL
 _NODE_KEYS = ("railway", "public_transport", "amenity", "shop", "healthcare", "leisure",
               "entrance", "barrier")
 
@@ -80,7 +85,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
     if members:
         processor = processor.handler_for_filtered(_Members())
     wkb = osmium.geom.WKBFactory()
-    walk: dict[str, list] = {"rows": [], "ids": [], "x": [], "y": [], "sizes": []}
+    walk: dict[str, list] = {"rows": [], "nodes": [], "wkb": []}
     points: dict[str, list] = {"metro": [], "facilities": [], "entrances": []}
     areas: list = []
     rows: dict[str, list] = {name: [] for name in AREA_COLUMNS}
@@ -93,7 +98,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
         if obj.is_node():
             _node(obj, tags, points)
         elif obj.is_way():
-            _way(obj, tags, walk, members, member_runs, cut_ways, dropped)
+            _way(obj, tags, walk, members, member_runs, cut_ways, dropped, wkb)
         elif obj.is_area():
             kind = "way" if obj.from_way() else "relation"
             built.add((kind, obj.orig_id()))
@@ -103,7 +108,8 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
                 dropped["area_not_built"] += 1
                 continue
             _area_row(obj.orig_id(), kind, tags, geom, False, areas, rows)
-    bounds = header_bounds or _data_bounds(walk, points, areas, cut_ways, member_runs)
+    walk_gdf = walk_frame(walk)
+    bounds = header_bounds or _data_bounds(walk_gdf, points, areas, cut_ways, member_runs)
     for osm_id, (way_tags, runs) in cut_ways.items():
         if ("way", osm_id) in built:
             continue
@@ -122,7 +128,7 @@ def parse(path: str, header_bounds: tuple | None) -> tuple[dict[str, gpd.GeoData
             continue
         rebuilt = rebuild_area(pieces, bounds, outer=outer)
         _add_rebuilt(rel_id, "relation", rel_tags, rebuilt.geometry, areas, rows, dropped)
-    frames = {"walk": walk_frame(walk)}
+    frames = {"walk": walk_gdf}
     frames.update(area_frames(rows, area_geometries(areas, dropped), dropped))
     for name in ("metro", "facilities"):
         if points[name]:
@@ -149,22 +155,31 @@ def _area_relations(path: str) -> dict[int, tuple[dict, list[tuple[int, str]]]]:
 
 
 def _way(obj, tags, walk: dict, members: set, member_runs: dict, cut_ways: dict,
-         dropped: Counter) -> None:
+         dropped: Counter, wkb) -> None:
     refs = obj.nodes
     runs = None
     if obj.id in members:
         runs = _located_runs(refs)
         member_runs[obj.id] = _run_arrays(runs)
     if osmtags.is_walkable(tags):
-        runs = runs if runs is not None else _located_runs(refs)
-        cut = len(runs) != 1 or len(runs[0][0]) != len(refs)
-        row = (obj.id, tags.get("highway"), _name(tags), cut)
-        for ids, xs, ys in runs:
-            walk["rows"].append(row)
-            walk["ids"].extend(ids)
-            walk["x"].extend(xs)
-            walk["y"].extend(ys)
-            walk["sizes"].append(len(ids))
+        line = None
+        if runs is None:
+            try:  # every node located (the usual case): osmium builds the line in C++
+                line = wkb.create_linestring(obj, _ALL_NODES)
+            except (osmium.InvalidLocationError, RuntimeError):
+                runs = _located_runs(refs)
+        if line is not None:
+            walk["rows"].append((obj.id, tags.get("highway"), _name(tags), False))
+            walk["nodes"].append([r.ref for r in refs])
+            walk["wkb"].append(line)
+        else:
+            assert runs is not None
+            cut = len(runs) != 1 or len(runs[0][0]) != len(refs)
+            row = (obj.id, tags.get("highway"), _name(tags), cut)
+            for ids, xs, ys in runs:
+                walk["rows"].append(row)
+                walk["nodes"].append(ids)
+                walk["wkb"].append(shapely.to_wkb(shapely.linestrings(xs, ys)))
     if not _area_kinds(tags):
         return
     closed = len(refs) >= 4 and refs[0].ref == refs[-1].ref
@@ -240,6 +255,8 @@ def _entrances(rows: list, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _area_kinds(tags) -> dict:
     """What an area with these tags is for the checks: ``{frame: value}``, empty if nothing."""
+    if not any(key in tags for key in _AREA_KEYS):
+        return {}  # most ways: streets (a quick test before the rules)
     out: dict = {}
     green = osmtags.green_kind(tags)
     if green:
@@ -287,16 +304,20 @@ def _add_rebuilt(osm_id: int, osm_type: str, tags: dict, geom, areas: list, rows
     _area_row(osm_id, osm_type, tags, shapely.to_wkb(geom, hex=True), True, areas, rows)
 
 
-def _data_bounds(walk: dict, points: dict, areas: list, cut_ways: dict, member_runs: dict
-                 ) -> tuple[float, float, float, float]:
+def _data_bounds(walk: gpd.GeoDataFrame, points: dict, areas: list, cut_ways: dict,
+                 member_runs: dict) -> tuple[float, float, float, float]:
     """Extent of what was read (files without a header box)."""
-    xs, ys = list(walk["x"]), list(walk["y"])
+    xs: list = []
+    ys: list = []
     for rows in points.values():
         xs += [r[-2] for r in rows]
         ys += [r[-1] for r in rows]
     runs = [r for _, rs in cut_ways.values() for r in rs] + \
         [r for rs in member_runs.values() for r in rs]
     parts = [np.vstack(runs)] if runs else []
+    if len(walk):
+        b = shapely.bounds(walk.geometry.to_numpy())
+        parts.append(np.vstack([b[:, :2], b[:, 2:]]))
     if areas:
         b = shapely.bounds(shapely.from_wkb(areas))
         parts.append(np.vstack([b[:, :2], b[:, 2:]]))

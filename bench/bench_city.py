@@ -20,10 +20,17 @@ everything, GEOS and osmium's C++ heaps included.
    Target <= 120 s, peak RSS <= 8 GiB;
 3. ``warm_load``: the same call in a new process: reads the cache. Target <= 10 s, <= 8 GiB.
 
-Stages still to add (see ``STAGES``): 4. the warm whole-city check by towns
-(``python -m layers coverage --check green5 --area <file> --osm <pbf> --towns towns.gpkg``),
-target <= 30 s and <= 8 GiB; 5. the same on Dask, target within 1.5x of stage 4;
-6. an osmnx-style baseline on a sample of towns.
+4. ``warm_check``: the whole-city green reach (5-minute walk to green >= 400 m²) of every
+   town, as ``python -m layers coverage --check green5 --osm city.osm.pbf --towns towns.gpkg
+   --out towns-out.gpkg`` runs it (:func:`layers.coverage.zonal.run_zones`): inputs from the
+   warm cache, one network, one search, the demand in chunks, the GeoPackage written.
+   Target <= 30 s, <= 8 GiB;
+5. ``dask_check``: the same in parts by district with a buffer of twice the walk, on a Dask
+   LocalCluster of 2 worker processes (the cluster's start timed apart). Target: within
+   1.5x of stage 4; its table must equal stage 4's (a digest of the figures);
+6. ``osmnx_baseline``: osmnx's example pipeline (graph_from_xml, nearest_nodes, networkx
+   multi-source Dijkstra with a cutoff) on ``--sample`` towns, EXTRAPOLATED to all towns
+   (per-town time × towns), its shares beside ours.
 
 The machine is 2 cores, 24 GiB. No assertion: figures are printed beside their targets
 ("met" / "NOT met"). Not collected by pytest (not test_*).
@@ -104,19 +111,150 @@ def stage_warm_load(args: argparse.Namespace) -> dict:
     return _load(args)
 
 
+def _towns(args: argparse.Namespace):
+    import geopandas as gpd
+    return gpd.read_file(towns_path(args), layer="towns")
+
+
+def _check(args: argparse.Namespace, client=None) -> dict:
+    """The whole-city green reach by towns as ``python -m layers coverage --towns`` runs it:
+    the inputs from the warm cache, one network, one search, the table, one GeoPackage."""
+    import os
+    os.environ["ZJ_CACHE_DIR"] = str(cache_path(args))
+    from layers.coverage.zonal import run_zones
+    t0 = time.perf_counter()
+    result = run_zones(pbf_path(args), None, "green5", {}, zones=_towns(args),
+                       parts_by="district" if client is not None else None, client=client)
+    result.to_gpkg(Path(args.workdir) / ("towns-dask.gpkg" if client is not None else "towns-out.gpkg"))
+    seconds = time.perf_counter() - t0
+    s = result.summary()
+    return {"seconds": seconds, "share": f"{100 * result.share:.2f}%", "zones": s["zones"],
+            "zones_meeting_85pct": s["zones_meeting_target"], "units": s["units"], "gaps": s["gaps"],
+            "timings_s": {k: round(v, 2) for k, v in result.timings.items()},
+            "table_digest": _digest(result.table)}
+
+
+def _digest(table) -> str:
+    """A digest of the table's figures (rounded to 1e-9): equal digests, equal tables."""
+    import hashlib
+    cols = [c for c in table.columns if c.startswith(("units", "total", "covered", "share"))]
+    return hashlib.sha256(table[cols].round(9).to_csv(index=False).encode()).hexdigest()[:16]
+
+
+def stage_warm_check(args: argparse.Namespace) -> dict:
+    return _check(args)
+
+
+def stage_dask_check(args: argparse.Namespace) -> dict:
+    """The same on a Dask LocalCluster (2 worker processes, one thread each), in parts by
+    district with a buffer of twice the walk; the cluster's start is timed apart."""
+    from dask.distributed import Client, LocalCluster
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        start = time.perf_counter() - t0
+        out = _check(args, client)
+    out["cluster_start_s"] = round(start, 2)
+    return out
+
+
+def _write_xml(path: Path, ways, coords: dict) -> None:
+    """The ways (``geo.osm`` walk rows) and their nodes as an OSM XML file for osmnx."""
+    from xml.sax.saxutils import quoteattr
+    ids = sorted({n for nodes in ways["nodes"] for n in nodes})
+    with path.open("w", encoding="utf-8") as f:
+        f.write("<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>\n")
+        for n in ids:
+            x, y = coords[n]
+            f.write(f"<node id='{n}' lat='{y:.7f}' lon='{x:.7f}' version='1'/>\n")
+        for k, row in enumerate(ways.itertuples(index=False)):
+            f.write(f"<way id='{k + 1}' version='1'>")
+            f.write("".join(f"<nd ref='{n}'/>" for n in row.nodes))
+            f.write(f"<tag k='highway' v={quoteattr(str(row.highway))}/></way>\n")
+        f.write("</osm>\n")
+
+
+def stage_baseline(args: argparse.Namespace) -> dict:
+    """The osmnx example pipeline on a sample of towns, extrapolated to all towns (said so).
+
+    Per town, as osmnx's accessibility examples go: the streets within 300 m of the town as an
+    OSM XML file (written beforehand, not timed); timed: ``osmnx.graph_from_xml`` (simplified),
+    ``project_graph``, each park >= 400 m² entered at the graph nodes inside it grown by 10 m
+    (else at the node nearest its centroid), each residential 25 m cell at its nearest node
+    (``osmnx.distance.nearest_nodes``), one ``networkx.multi_source_dijkstra_path_length``
+    with a 300 m cutoff; a cell is covered when its node's distance plus the straight walk to
+    the node is <= 300 m. Shares beside those of the whole-city run (stage 4's GeoPackage).
+    """
+    import geopandas as gpd
+    import networkx as nx
+    import numpy as np
+    import osmnx as ox
+    import pyogrio
+    import shapely
+
+    from geo.crs import local_tm_crs
+    from geo.demand import grid_cells
+    from geo.osm import load_osm
+    ex = load_osm(pbf_path(args), cache_dir=cache_path(args))
+    towns = _towns(args)
+    sample = towns.iloc[:: max(1, len(towns) // args.sample)].head(args.sample)
+    crs = local_tm_crs(121.47, 31.23)
+    walk = ex.walk.to_crs(crs)
+    green = ex.green.to_crs(crs)
+    green = green[green.geometry.area >= 400.0]
+    res = ex.residential_landuse.to_crs(crs)
+    flat = np.concatenate([np.asarray(n) for n in ex.walk["nodes"]])
+    coords = dict(zip(flat.tolist(), map(tuple, shapely.get_coordinates(ex.walk.geometry.to_numpy()))))
+    timed, rows = 0.0, []
+    for i, town in sample.to_crs(crs).iterrows():
+        region = town.geometry.buffer(300.0)
+        xml = Path(args.workdir) / "town.osm"
+        _write_xml(xml, ex.walk[walk.intersects(region).to_numpy()], coords)
+        polys = shapely.intersection(res.geometry[res.intersects(town.geometry)].to_numpy(), town.geometry)
+        cells, _ = grid_cells(polys, 25.0)
+        pts = shapely.point_on_surface(cells)
+        parks = green[green.intersects(region)]
+        t0 = time.perf_counter()
+        g = ox.project_graph(ox.graph_from_xml(xml, simplify=True, retain_all=True), to_crs=crs)
+        nodes = ox.graph_to_gdfs(g, edges=False)
+        grown = gpd.GeoDataFrame(geometry=parks.geometry.buffer(10.0).to_numpy(), crs=crs)
+        hit = gpd.sjoin(nodes[["geometry"]], grown, predicate="within")
+        entry = set(hit.index)
+        alone = parks.geometry.to_numpy()[~np.isin(np.arange(len(parks)), hit["index_right"].to_numpy())]
+        if len(alone):
+            c = shapely.centroid(alone)
+            entry |= set(ox.distance.nearest_nodes(g, shapely.get_x(c), shapely.get_y(c)))
+        near, dist = ox.distance.nearest_nodes(g, shapely.get_x(pts), shapely.get_y(pts), return_dist=True)
+        reached = nx.multi_source_dijkstra_path_length(g.to_undirected(), entry, cutoff=300.0,
+                                                       weight="length") if entry else {}
+        d = np.array([reached.get(n, np.inf) for n in near]) + np.asarray(dist)
+        timed += time.perf_counter() - t0
+        a = shapely.area(cells)
+        rows.append((int(i), str(town["name"]), len(cells), float(a[d <= 300.0].sum() / a.sum())
+                     if a.sum() > 0 else float("nan")))
+    ours = Path(args.workdir) / "towns-out.gpkg"
+    table = pyogrio.read_dataframe(ours, layer="table", read_geometry=False).set_index("zone_id") \
+        if ours.exists() else None
+    side = {name: f"osmnx {share:.3f} / ours {table.loc[i, 'share']:.3f}" if table is not None
+            else f"osmnx {share:.3f}" for i, name, _, share in rows}
+    per_town = timed / max(len(rows), 1)
+    return {"seconds": timed, "towns_sampled": len(rows), "cells_sampled": sum(r[2] for r in rows),
+            "seconds_per_town": round(per_town, 2),
+            "all_towns_s_EXTRAPOLATED": round(per_town * len(towns), 1),
+            "shares": side}
+
+
 # ================================================================================================
 # STAGES: the benchmark, in order. To add a stage, write ``stage_<name>(args) -> dict`` above
 # (it runs in its own process; return at least {"seconds": ...}) and append it here.
-# Still to add:
-#   4. Stage("warm_check", "warm whole-city green5 check by towns", stage_warm_check, 30.0)
-#      python -m layers coverage --check green5 --area <file> --osm <pbf> --towns towns.gpkg ...
-#   5. Stage("dask_check", "the same on Dask", stage_dask_check, <1.5 x stage 4>)
-#   6. Stage("osmnx_baseline", "osmnx-style baseline on a sample of towns", stage_baseline, None)
 # ================================================================================================
 STAGES: list[Stage] = [
     Stage("generate", "1. generate the city (.osm.pbf + towns.gpkg)", stage_generate, None, None),
     Stage("first_parse", "2. first parse, empty cache (load_osm)", stage_first_parse, 120.0),
     Stage("warm_load", "3. warm load from the cache (load_osm)", stage_warm_load, 10.0),
+    Stage("warm_check", "4. warm whole-city green5 by towns", stage_warm_check, 30.0),
+    Stage("dask_check", "5. the same on a Dask LocalCluster (2 workers)", stage_dask_check, None),
+    Stage("osmnx_baseline", "6. osmnx example pipeline, sample of towns", stage_baseline, None, None),
 ]
 
 
@@ -144,7 +282,7 @@ def run_stage(stage: Stage, args: argparse.Namespace) -> dict:
     """Run ``stage`` in a new process; its figures, plus the process's wall time."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", stage.name,
            "--workdir", str(args.workdir), "--n-side", str(args.n_side), "--seed", str(args.seed),
-           "--towns", str(args.towns), "--districts", str(args.districts)]
+           "--towns", str(args.towns), "--districts", str(args.districts), "--sample", str(args.sample)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -213,6 +351,19 @@ def summary(rows: list[tuple[Stage, dict]]) -> None:
         print(f"{stage.title:<48} {result['seconds']:>8.1f} {result['process_s']:>10.1f} "
               f"{result['peak_rss_bytes'] / GIB:>13.2f}  {_target_text(stage):<22} "
               f"{verdict(stage, result)}")
+    got = {stage.name: result for stage, result in rows if "error" not in result}
+    if "warm_check" in got and "dask_check" in got:
+        one, dask = got["warm_check"], got["dask_check"]
+        ratio = dask["seconds"] / one["seconds"]
+        print(f"\nDask / single process: {dask['seconds']:.1f} s / {one['seconds']:.1f} s = {ratio:.2f}x "
+              f"(target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'}; cluster start "
+              f"{dask['cluster_start_s']:.1f} s apart); tables "
+              f"{'identical' if dask['table_digest'] == one['table_digest'] else 'DIFFER'}")
+    if "warm_check" in got and "osmnx_baseline" in got:
+        base = got["osmnx_baseline"]
+        print(f"osmnx pipeline: {base['seconds_per_town']:.1f} s per town on {base['towns_sampled']} towns, "
+              f"all towns about {base['all_towns_s_EXTRAPOLATED']:.0f} s (EXTRAPOLATED, not run) "
+              f"against {got['warm_check']['seconds']:.1f} s for ours, run")
 
 
 def main() -> None:
@@ -223,6 +374,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--towns", type=int, default=200)
     ap.add_argument("--districts", type=int, default=16)
+    ap.add_argument("--sample", type=int, default=5, help="towns timed with the osmnx pipeline")
     ap.add_argument("--stage", default=None, help=argparse.SUPPRESS)  # internal: run one stage
     args = ap.parse_args()
     if args.stage:

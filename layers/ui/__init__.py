@@ -14,6 +14,7 @@
 - ``styling_panel``: the style of an imported layer (category, graduated, land use, project status) and its land-use balance table
 - ``trace_panel``: a boundary traced along named OSM roads and rivers from a 四至 description; using it in the session
 - ``coverage_tab``: a coverage check's inputs and parameters; running it
+- ``coverage_zones``: the coverage check for every zone (districts, towns) at once: table, downloads, choropleth
 - ``coverage_result``: the coverage result's figures, tables and downloads
 - ``export_tab``: layer files, the standalone HTML map and the print map
 - ``indicators_tab``: the planning indicator tables

@@ -12,7 +12,7 @@ from geo.errors import ZJError
 from layers import coverage as cov
 from layers.coverage import report as coverage_report
 from layers.text import t
-from layers.ui import coverage_result, state
+from layers.ui import coverage_result, coverage_zones, state
 from layers.ui.common import guarded, latest_polygon, md
 
 __all__ = ["render"]
@@ -62,14 +62,14 @@ def _parameters(lang: str, check: str) -> dict[str, Any]:
     return params
 
 
-def _own_data(lang: str) -> tuple[dict, Any, str]:
-    """Imported layers replacing OSM inputs, and zones for per-zone figures."""
+def _own_data(lang: str, per_zone: bool = True) -> tuple[dict, Any, str]:
+    """Imported layers replacing OSM inputs, and (``per_zone``) zones for per-zone figures."""
     with st.expander(t(lang, "cov_own")):
         st.caption(t(lang, "cov_own_hint"))
         names = ["—"] + list(ss.imported)
         own = {k: ss.imported.get(st.selectbox(t(lang, f"cov_own_{k}"), names, key=f"cov_own_{k}"))
                for k in ("green", "demand", "facilities", "stations")}
-        zones = ss.imported.get(st.selectbox(t(lang, "cov_towns"), names, key="cov_zones"))
+        zones = ss.imported.get(st.selectbox(t(lang, "cov_towns"), names, key="cov_zones")) if per_zone else None
         zone_col = st.selectbox(t(lang, "cov_towns_col"), [c for c in zones.columns if c != zones.geometry.name],
                                 key="cov_zone_col") if zones is not None else "name"
     return own, zones, zone_col
@@ -80,14 +80,22 @@ def render(lang: str) -> None:
     src = st.radio(t(lang, "cov_source"), ["test", "shanghai", "path"], key="cov_src", horizontal=False,
                    format_func=lambda k: t(lang, f"cov_src_{k}"))
     path = st.text_input(t(lang, "cov_path"), key="cov_path") if src == "path" else None
+    mode = st.radio(t(lang, "cov_mode"), ["area", "zones"], key="cov_mode", horizontal=True,
+                    format_func=lambda m: t(lang, f"cov_mode_{m}"))
     c1, c2, c3 = st.columns(3)
+    if mode == "zones":  # every zone (district, town) at once: layers.ui.coverage_zones
+        choice, column = coverage_zones.choose(lang, c1)
+        state.keep(ss, "cov_area", "cov_zones", "cov_zone_col")
+    else:
+        state.keep(ss, "covz_zones", "covz_col")
     mine = _imported_areas()
     areas = list(cov.AREAS) + (["drawn"] if latest_polygon() is not None else []) + list(mine)
     if ss.get("cov_area") not in areas:
         ss.pop("cov_area", None)  # an imported layer since removed
     state.seed(ss, "cov_area", "extract" if src == "test" else areas[0])
     area = c1.selectbox(t(lang, "cov_area"), areas, key="cov_area",
-                        format_func=lambda a: mine.get(a) or cov.label(cov.AREA_LABELS, a, lang))
+                        format_func=lambda a: mine.get(a) or cov.label(cov.AREA_LABELS, a, lang)) \
+        if mode == "area" else ss.get("cov_area", areas[0])
     check = c2.selectbox(t(lang, "cov_check"), list(gc.CHECKS), key="cov_check",
                          format_func=lambda c: cov.label(cov.CHECK_LABELS, c, lang))
     kinds = [k for k in gc.DEMAND_KINDS if k != "custom"]
@@ -96,13 +104,16 @@ def render(lang: str) -> None:
                           format_func=lambda k: cov.label(cov.DEMAND_LABELS, k, lang))
     parcels = _parcels(lang) if demand == "parcels" else None
     params = _parameters(lang, check)
-    own, zones, zone_col = _own_data(lang)
+    own, zones, zone_col = _own_data(lang, per_zone=mode == "area")
     if demand == "parcels":  # the parcel layer is the demand
         own = {**own, "demand": None, "parcels": None if parcels is None else ss.imported[parcels["name"]]}
     with st.expander(t(lang, "cov_rules")):
         st.markdown(f"**{t(lang, 'cov_method')}**")
         st.dataframe(coverage_report.table(coverage_report.method_rows(lang), lang), hide_index=True)
         st.dataframe(osmtags.describe_rules(lang), hide_index=True)
+    if mode == "zones":
+        coverage_zones.render(lang, src, path, check, demand, params, own, parcels, choice, column)
+        return
 
     b1, b2 = st.columns(2)
     run = b1.button(t(lang, "cov_run"), type="primary", key="cov_run")

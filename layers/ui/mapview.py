@@ -12,11 +12,12 @@ from streamlit_folium import st_folium
 from geo import settings
 from layers.coverage.mapping import add_coverage
 from layers.text import t
-from layers.ui import layout, styling_panel
+from layers.ui import coverage_zones, layout, styling_panel
 from layers.ui.common import md
 from layers.webmap import MapBuild, available_basemaps, build_map_report, drawings_to_wgs84, userlayers, viewstate
 from layers.webmap.bounds import science_city_bounds
 from layers.webmap.build import page_of
+from layers.webmap.choropleth import add_choropleth
 from layers.webmap.drawings import add_drawings, is_planner_drawing
 
 __all__ = ["build", "opening_view", "render"]
@@ -26,12 +27,13 @@ ss = st.session_state
 
 def build(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: tuple, meeting: bool,
           title: str | None, view: tuple, drawings: str, result: dict | None = None,
-          labels: bool = False, subtitle: str | None = None) -> MapBuild:
+          labels: bool = False, subtitle: str | None = None, zones: dict | None = None) -> MapBuild:
     """The map for these inputs. It is rebuilt on every run (folium maps cannot be rendered
     twice); the layer data behind it are cached in layers.webmap, and streamlit-folium
     keeps the map in the browser as it is when the rebuilt map has the same structure.
     The layers are switched in the sidebar only: the map has no layer control of its own.
-    ``subtitle`` is the title block's second line (default: today's date)."""
+    ``subtitle`` is the title block's second line (default: today's date); ``zones`` the
+    choropleth of a check by zones (:func:`layers.ui.coverage_zones.map_args`)."""
     made = build_map_report(list(layer_ids), lang, basemap=basemap, opacity=dict(opacity), meeting=meeting,
                             title=title, date=subtitle, url_sync=True, layer_control=False, labels=labels,
                             **dict(view))
@@ -39,6 +41,8 @@ def build(layer_ids: tuple[str, ...], lang: str, basemap: str | None, opacity: t
     coords = available_basemaps()[basemap].coords if basemap in available_basemaps() else "wgs84"
     userlayers.add_user_layers(made.map, ss.imported, coords, lang, styles=styling_panel.map_styles(lang))
     add_drawings(made.map, json.loads(drawings), lang, coords)
+    if zones is not None:
+        add_choropleth(made.map, lang=lang, coords=coords, **zones)
     if result is not None:
         add_coverage(made.map, result["layers"], lang, result["title"][lang], coords)
     return made
@@ -78,10 +82,12 @@ def render(state: viewstate.ViewState, current: viewstate.ViewState) -> None:
     lang = state.lang
     title = ss.get("meeting_title") or t(lang, "app_title")
     view = opening_view(state, current, title)
-    shown = ss.get("coverage") if ss.get("coverage_show", True) else None
+    # the coverage tab's mode picks the result drawn: one area's gaps or every zone's share
+    shown = ss.get("coverage") if ss.get("coverage_show", True) and ss.get("cov_mode") != "zones" else None
     made = build(state.layers, lang, state.basemap, state.opacity, state.meeting,
                  title if state.meeting else None, tuple(sorted(view.items())), json.dumps(ss.drawings), shown,
-                 labels=bool(ss.get("labels")), subtitle=_subtitle(lang) if state.meeting else None)
+                 labels=bool(ss.get("labels")), subtitle=_subtitle(lang) if state.meeting else None,
+                 zones=coverage_zones.map_args(lang))
     if made.failed:  # one line per layer that could not be drawn; the rest of the map still shows
         st.warning("\n".join(f"- **{md(f.title(lang))}** {t(lang, 'failed')}: {md(f.message(lang))}"
                              for f in made.failed))

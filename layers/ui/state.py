@@ -24,7 +24,7 @@ from layers.text import LANG_CHOICES, t
 from layers.webmap import sequence, viewstate
 
 __all__ = ["APP_KEYS", "Key", "RELABELLED", "WIDGET_KEYS", "apply_pending", "declared", "init_state",
-           "is_declared", "lang_of", "seed", "switch_language"]
+           "is_declared", "keep", "lang_of", "seed", "switch_language"]
 
 
 @dataclass(frozen=True)
@@ -209,6 +209,24 @@ WIDGET_KEYS += (
 RELABELLED += ("cov_parcels_weight",)
 
 
+# coverage tab, every zone at once (layers.ui.coverage_zones): the mode, the zones, the result
+APP_KEYS += (
+    Key("coverage_zones_n", "int", None, "number of all-zones coverage results made in this session"),
+    Key("coverage_zones", "dict | None", None, "the last all-zones coverage result: ZoneCoverage, titles, "
+        "the zones' English name column, the GeoPackage bytes"),
+)
+WIDGET_KEYS += (
+    Key("cov_mode", "str", None, "run the check for one analysis area ('area') or for every zone ('zones')"),
+    Key("covz_zones", "str", None, "the zones of an all-zones run: 'districts' or mine:<imported layer>"),
+    Key("covz_col", "str", None, "the imported zones' name column"),
+    Key("covz_run", "bool", None, "run the check for every zone"),
+    Key("covz_show", "bool", None, "show the zones' choropleth on the map"),
+    Key("covz_csv", "bool", None, "download the zones table as CSV"),
+    Key("covz_gpkg", "bool", None, "download zones, gaps and table as one GeoPackage"),
+    Key("covz_clear", "bool", None, "clear the all-zones result"),
+)
+RELABELLED += ("cov_mode", "covz_zones")
+
 # My layers, style and land-use balance (layers.ui.styling_panel), and the land-use print preset
 APP_KEYS += (
     Key("styles", "dict[str, dict]", dict, "imported layer name → its style (layers.styling.Style.to_dict()); "
@@ -306,6 +324,14 @@ def seed(ss: MutableMapping, key: str, default: Any) -> None:
     Streamlit would report as set twice once :func:`switch_language` sets the value again)."""
     if key not in ss:
         ss[key] = default
+
+
+def keep(ss: MutableMapping, *keys: str) -> None:
+    """Keep the values of widgets not drawn on this run (Streamlit forgets them otherwise), e.g.
+    the analysis area while the coverage tab runs every zone."""
+    for key in keys:
+        if key in ss:
+            ss[key] = ss[key]
 
 
 def switch_language(ss: MutableMapping, titles: dict[str, Callable[[str], str]]) -> str:

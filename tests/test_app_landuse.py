@@ -20,7 +20,6 @@ import time
 import geopandas as gpd
 import pytest
 import shapely
-import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -33,22 +32,6 @@ from tests.landuse_synth import write_parcels
 N = 160
 AREA_HA = HEADERS["area_ha"].get("zh")
 NAME = HEADERS["name"].get("zh")
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What the app's download buttons offer, by key (bytes, or the deferred callable)."""
-    from streamlit.delta_generator import DeltaGenerator
-    got: dict[str, object] = {}
-    real = DeltaGenerator.download_button
-
-    def spy(self, label, data=None, *args, **kwargs):
-        got[kwargs.get("key") or label] = data
-        return real(self, label, data, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(st, "download_button", lambda *a, **k: spy(st._main, *a, **k))
-    return got
 
 
 @pytest.fixture(scope="module")

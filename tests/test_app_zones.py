@@ -12,9 +12,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-import pytest
 import shapely
-import streamlit as st
 
 from geo.osm import extract_bounds, resolve_osm
 from layers.text import t
@@ -31,22 +29,6 @@ def grid(n: int = 3) -> gpd.GeoDataFrame:
     names = [f"区{k + 1}" for k in range(n * n)]
     names[0] = HOSTILE
     return gpd.GeoDataFrame({"街镇名称": names, "code": range(n * n)}, geometry=cells, crs="EPSG:4326")
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What the app's download buttons offer, by key."""
-    from streamlit.delta_generator import DeltaGenerator
-    got: dict[str, object] = {}
-    real = DeltaGenerator.download_button
-
-    def spy(self, label, data=None, *args, **kwargs):
-        got[kwargs.get("key") or label] = data
-        return real(self, label, data, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
-    monkeypatch.setattr(st, "download_button", lambda *a, **k: spy(st._main, *a, **k))
-    return got
 
 
 def _zones_mode(app, layers: dict[str, gpd.GeoDataFrame], zones: str, check: str = "green5",

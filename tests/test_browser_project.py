@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from layers.io import project
-from tests.browser_support import CHROMIUM, TIMEOUT_MS, Session, folium_frame, map_js, open_app, wait_for_map_with
+from tests.browser_support import choose, CHROMIUM, TIMEOUT_MS, Session, folium_frame, map_js, open_app, wait_for_map_with
 from tests.test_app_import import parcels
 from tests.test_import import write_shp_zip
 
@@ -29,21 +28,6 @@ pytestmark = pytest.mark.skipif(
 def _overlays(page) -> list[str]:
     """What the live map's legends list (catalogue layers, imported layers "⬆ name", a result)."""
     return folium_frame(page).locator(".zj-legend li").all_inner_texts()
-
-
-def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox ``label`` (the list can close if a rerun lands meanwhile)."""
-    box = page.get_by_label(label)
-    for _ in range(5):
-        box.click()
-        opt = page.get_by_role("option", name=option, exact=False).first
-        try:
-            opt.wait_for(timeout=5_000)
-            opt.click()
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def _open_import(s: Session):
@@ -70,7 +54,7 @@ def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser,
 
         # My layers: against the 2021 boundary
         s.page.locator(".st-key-panel button", has_text="我的图层").click()  # the panel beside the map
-        _choose(s.page, "对照图层", "张江科学城扩区后范围")
+        choose(s.page, "对照图层", "张江科学城扩区后范围")
         expect(s.page.get_by_text("2 / 3", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
         s.screenshot("app_import_my_layers")
 

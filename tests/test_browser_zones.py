@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from geo.osm import extract_bounds, resolve_osm
 from layers.io import project
-from tests.browser_support import (CHROMIUM, FOLIUM_IFRAME, TIMEOUT_MS, Session, folium_frame, open_app,
+from tests.browser_support import (choose, CHROMIUM, FOLIUM_IFRAME, TIMEOUT_MS, Session, folium_frame, open_app,
                                    wait_for_map_with, wait_for_shape_count)
 from tests.test_browser_project import _open_import
 
@@ -42,21 +42,6 @@ def _project(path: Path) -> Path:
     return project.save(project.Project(name="街镇", layers={"街镇": towns}), path)
 
 
-def _select(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled exactly ``label``."""
-    box = page.get_by_label(label, exact=True)
-    for _ in range(5):
-        box.click()
-        opt = page.get_by_role("option", name=option, exact=False).first
-        try:
-            opt.wait_for(timeout=5_000)
-            opt.click()
-            return
-        except Exception:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
-
-
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 def test_all_towns_choropleth_and_table(app_url, browser, tmp_path, size):
     saved = _project(tmp_path / "towns.gpkg")
@@ -74,10 +59,10 @@ def test_all_towns_choropleth_and_table(app_url, browser, tmp_path, size):
         s.page.locator(".st-key-panel button", has_text="覆盖检查").click()
         panel = s.page.locator(".st-key-zj_p_coverage")
         panel.get_by_text("全部分区 (街镇或区)").click()
-        _select(s.page, "分区", "⬆ 街镇")
+        choose(s.page, "分区", "⬆ 街镇", exact_label=True)
         names = s.page.get_by_role("combobox", name="分区名称字段", exact=True)
         expect(names).to_have_value("街镇名称", timeout=TIMEOUT_MS)  # the name column, guessed
-        _select(s.page, "需求 (计算覆盖率的对象)", "居住用地")
+        choose(s.page, "需求 (计算覆盖率的对象)", "居住用地", exact_label=True)
         minutes = s.page.get_by_label("步行时间 (分钟)", exact=True)  # 2 minutes: shares of every class
         minutes.fill("2")
         minutes.press("Enter")

@@ -13,10 +13,12 @@ checks it.
 """
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 
 import geopandas as gpd
 import numpy as np
@@ -62,7 +64,8 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
                   crs: str | None = None, entrances: gpd.GeoDataFrame | tuple | None = None,
                   chunk_units: int = settings.CITY_CHUNK_UNITS,
                   progress: Progress | None = None, part: np.ndarray | None = None,
-                  part_outside: bool = True, threads: int | None = None) -> ZoneCoverage:
+                  part_outside: bool = True, threads: int | None = None,
+                  processes: int | None = None) -> ZoneCoverage:
     """Run ``check`` once for the whole ``area`` and give its figures for every zone.
 
     Parameters
@@ -83,6 +86,11 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
     chunk_units, threads : int
         Units cut, joined and read at a time (:data:`geo.settings.CITY_CHUNK_UNITS`), and
         chunks in flight at once (:data:`geo.settings.CITY_THREADS`).
+    processes : int, optional
+        Work the chunks in this many forked worker processes instead of threads (a
+        command-line run: the network and search are shared with the workers as forked
+        memory; part of the chunk's work holds Python's lock, so threads reach only about
+        1.4× on 2 cores). Never in a server process (a fork of a threaded server can hang).
     progress : callable, optional
         ``progress(stage, done, total)`` after each step and each chunk.
     part, part_outside
@@ -131,6 +139,8 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
     expected = _expected_units(source)
     done = 0
     net.snap(np.array([shapely.Point(0, 0)], dtype=object))  # lazy indexes built before the threads
+    # cells' polygons by parent number (a part's demand holds some, numbered as the whole's)
+    cells = (source.parent, source.geoms, source.cell_m) if source.kind == "cells" else None
 
     def one(spec: tuple) -> tuple | None:
         """One chunk's sums per zone, gaps, whole-area sums, units inside sources, units."""
@@ -165,16 +175,16 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
             dist = d_net if i < 0 else per_set[i][0]
             frame[f"covered_{key}"] = np.where(dist <= d, w, 0.0)[unit_i]
         return (pd.DataFrame(frame).groupby("zone_id").sum(),
-                _gaps(units, d_net > plan.distance_m, d_net, first), whole,
+                _gaps(units, d_net > plan.distance_m, d_net, first, cells), whole,
                 [p[2] for p in per_set], len(units))
 
-    # GEOS and numpy release the GIL: chunks run in threads, a few in flight at a time
-    with ThreadPoolExecutor(max_workers=threads or settings.CITY_THREADS) as pool:
+    # GEOS and numpy release the GIL: chunks run in threads (or forked processes), a few in flight
+    width = processes or threads or settings.CITY_THREADS
+    with _pool(one, processes, width) as (pool, run):
         pending: deque = deque()
-        specs = iter(source.chunk_specs(chunk_units))
-        for spec in specs:
-            pending.append(pool.submit(one, spec))
-            while len(pending) > (threads or settings.CITY_THREADS) or (pending and pending[0].done()):
+        for spec in source.chunk_specs(chunk_units):
+            pending.append(pool.submit(run, spec))
+            while len(pending) > width or (pending and pending[0].done()):
                 done = _collect(pending.popleft().result(), sums, gaps, grand, inside, done)
                 tell("units", done, expected)
         while pending:
@@ -198,6 +208,31 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
     timings["table_s"] = _lap(t)
     result.timings = timings
     return result
+
+
+#: The chunk function of the run in progress, for forked workers (set before the fork).
+_FORKED: dict[str, Callable] = {}
+
+
+def _forked(spec: tuple):
+    return _FORKED["one"](spec)
+
+
+@contextmanager
+def _pool(one: Callable, processes: int | None, width: int) -> Iterator[tuple]:
+    """An executor and the function it runs: forked processes sharing the prepared network,
+    else threads."""
+    if processes and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED["one"] = one
+        try:
+            with ProcessPoolExecutor(max_workers=processes,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                yield pool, _forked
+        finally:
+            _FORKED.clear()
+    else:
+        with ThreadPoolExecutor(max_workers=width) as pool:
+            yield pool, one
 
 
 def _collect(part: tuple | None, sums: list, gaps: list, grand: np.ndarray, inside: np.ndarray,
@@ -237,25 +272,34 @@ def _weights(units: gpd.GeoDataFrame, weight: str) -> np.ndarray:
     return units["weight"].to_numpy(dtype=float)
 
 
-def _gaps(units: gpd.GeoDataFrame, uncovered: np.ndarray, d_net: np.ndarray, zone: np.ndarray
-          ) -> gpd.GeoDataFrame:
-    """The chunk's uncovered units merged per demand feature and zone (cells edge to edge)."""
-    u = units[uncovered]
-    if u.empty:
+def _gaps(units: gpd.GeoDataFrame, uncovered: np.ndarray, d_net: np.ndarray, zone: np.ndarray,
+          cells: tuple | None) -> gpd.GeoDataFrame:
+    """The chunk's uncovered units merged per zone and demand feature (cells edge to edge)."""
+    idx = np.flatnonzero(uncovered)
+    if len(idx) == 0:
         return gpd.GeoDataFrame({"zone_id": [], "parent": [], "area_m2": [], "dist_m": []},
                                 geometry=[], crs=units.crs)
-    frame = pd.DataFrame({"zone_id": zone[uncovered], "parent": u["parent"].to_numpy(),
-                          "area_m2": u["area_m2"].to_numpy(), "dist_m": d_net[uncovered],
-                          "g": u.geometry.to_numpy()})
-    rows = []
-    for (zone_id, parent), grp in frame.groupby(["zone_id", "parent"], sort=True):
-        geoms = grp["g"].to_numpy()
-        geom = merge_cells(geoms)
-        dist = grp["dist_m"].to_numpy()
-        rows.append((zone_id, parent, float(grp["area_m2"].sum()),
-                     float(np.min(dist)) if np.isfinite(dist).any() else np.nan, geom))
-    return gpd.GeoDataFrame(rows, columns=["zone_id", "parent", "area_m2", "dist_m", "geometry"],
-                            geometry="geometry", crs=units.crs)
+    z, par = zone[idx], units["parent"].to_numpy()[idx]
+    order = np.lexsort((par, z))
+    idx, z, par = idx[order], z[order], par[order]
+    starts = np.concatenate([[0], np.flatnonzero((np.diff(z) != 0) | (np.diff(par) != 0)) + 1])
+    ends = np.append(starts[1:], len(idx))
+    geoms = units.geometry.to_numpy()[idx]
+    dist = np.minimum.reduceat(d_net[idx], starts)
+    return gpd.GeoDataFrame({"zone_id": z[starts], "parent": par[starts],
+                             "area_m2": np.add.reduceat(units["area_m2"].to_numpy()[idx], starts),
+                             "dist_m": np.where(np.isfinite(dist), dist, np.nan)},
+                            geometry=[merge_cells(geoms[a:b], *_parent(cells, par[a]))
+                                      for a, b in zip(starts, ends)],
+                            crs=units.crs)
+
+
+def _parent(cells: tuple | None, parent: int) -> tuple:
+    """A demand polygon (by its parent number) and the cell size, for :func:`merge_cells`."""
+    if cells is None:
+        return None, None
+    numbers, polygons, cell_m = cells
+    return polygons[np.searchsorted(numbers, parent)], cell_m
 
 
 def _gap_frame(parts: list[gpd.GeoDataFrame], zones: gpd.GeoDataFrame, zone_column: str,

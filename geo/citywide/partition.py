@@ -61,7 +61,8 @@ class Pieces:
         net.edge_piece = net.node_piece[net.u]
         net.main_piece = self.main
         net._main_edges = np.flatnonzero(net.edge_piece == self.main)
-        net._main_tree = shapely.STRtree(net.geometry[net._main_edges])
+        net._main_tree = shapely.STRtree(net.geometry[net._main_edges],
+                                        node_capacity=settings.EDGE_TREE_NODE_CAPACITY)
         net._hulls = ((self.hull_ids, shapely.STRtree(self.hulls)) if len(self.hulls)
                       else (np.zeros(0, dtype=np.int64), None))
         return net

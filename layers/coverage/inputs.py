@@ -87,10 +87,9 @@ def load_inputs(osm_path: str | Path, area: BaseGeometry, reach_m: float,
         chosen = parcel_demand(to_wgs84(layer), **(parcels or {}))
     bbox = pad_bbox(area, reach_m + 200.0) if clip else None
     ex = load_osm(osm_path, bbox)
-    demand = {"residential_landuse": ex.residential_landuse,
-              "residential_buildings": coverage.residential_buildings(ex.buildings,
-                                                                      ex.residential_landuse),
-              "area": None, "custom": None, "parcels": None}[demand_kind]
+    demand = (ex.residential_landuse if demand_kind == "residential_landuse" else
+              coverage.residential_buildings(ex.buildings, ex.residential_landuse)
+              if demand_kind == "residential_buildings" else None)  # the buildings only when asked
     inputs = Inputs(walk=ex.walk, green=ex.green, demand=demand, facilities=ex.facilities,
                     stations=ex.metro, source=str(osm_path), entrances=ex.entrances,
                     osm_report=ex.report())

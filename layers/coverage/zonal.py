@@ -52,13 +52,15 @@ def run_zones(osm_path: str | Path, area: str | BaseGeometry | Path | None, chec
               zones: gpd.GeoDataFrame, zone_column: str = "name",
               demand_kind: str = "residential_landuse", own: dict | None = None,
               parcels: dict | None = None, progress: Progress | None = None,
-              parts_by: str | None = None, n_parts: int | None = None, client: Any = None) -> ZoneCoverage:
+              parts_by: str | None = None, n_parts: int | None = None, client: Any = None,
+              processes: int | None = None) -> ZoneCoverage:
     """Run ``check`` for every zone of ``area`` (``None``: the zones' union) at once.
 
     ``own`` and ``parcels`` as :func:`layers.coverage.services.study_for`; ``progress`` as
     :func:`geo.citywide.zone_coverage`. With ``parts_by`` (a zones column, e.g. the district),
     ``n_parts`` or a Dask ``client``: split into parts with a buffer
     (:func:`geo.citywide.partition.zone_coverage_parts`), on the client's workers if given.
+    ``processes``: forked workers for the chunks (the command line; never in the app's server).
     """
     if zones is None or zones.empty:
         raise CoverageError("choose a zones layer (towns, districts)", "请选择分区图层 (街镇、区)")
@@ -79,7 +81,8 @@ def run_zones(osm_path: str | Path, area: str | BaseGeometry | Path | None, chec
     else:
         result = zone_coverage(check, geom, inputs.walk, inputs.demand, zones, sources, params=params,
                                name=name, demand_kind=geo_demand_kind(demand_kind), zone_column=zone_column,
-                               reach_m=reach, entrances=inputs.entrances, progress=progress)
+                               reach_m=reach, entrances=inputs.entrances, progress=progress,
+                               processes=processes)
     result.inputs["osm"] = inputs.osm_report
     result.inputs["replaced_by_own_data"] = dict(inputs.replaced)
     if inputs.parcels is not None:

@@ -68,7 +68,8 @@ def run_towns(args, osm, own: dict, parcels: dict | None, params: dict, t0: floa
     with _client(args.dask) as client:
         result = run_zones(osm, args.area, args.check, params, zones=zones, zone_column=column,
                            demand_kind=args.demand, own=own, parcels=parcels, progress=bar,
-                           parts_by=by, n_parts=n_parts, client=client)
+                           parts_by=by, n_parts=n_parts, client=client,
+                           processes=(os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else None)
     bar("units", 1, 1)
     if args.out:
         result.to_gpkg(args.out)

@@ -12,9 +12,9 @@ Stages, each in its own process (``--stage NAME`` of this script), so that each 
 wall time and peak memory are its own. "seconds" is the timed call inside the process
 (``time.perf_counter``); "process s" the whole process, interpreter start and imports
 included; "peak RSS" the process's VmHWM (/proc/self/status) when the stage ends:
-everything, GEOS and osmium's C++ heaps included. Stage 4 works its chunks in forked worker
-processes (one per core): its peak RSS is the process's plus each worker's peak, an upper
-bound (the pages the workers share with the process are counted again in each).
+everything, GEOS and osmium's C++ heaps included. Stages 4 and 5 work in worker processes
+(4: forked, one per core; 5: the 2 Dask workers): their peak RSS is the process's plus each
+worker's peak, an upper bound (pages a forked worker shares with the process count again).
 
 1. ``generate``: write the city and its towns (counts, file size);
 2. ``first_parse``: ``geo.osm.load_osm(path, cache_dir=EMPTY)``: parses the whole file and
@@ -26,10 +26,13 @@ bound (the pages the workers share with the process are counted again in each).
    town, as ``python -m layers coverage --check green5 --osm city.osm.pbf --towns towns.gpkg
    --out towns-out.gpkg`` runs it (:func:`layers.coverage.zonal.run_zones`): inputs from the
    warm cache, one network, one search, the demand in chunks, the GeoPackage written.
-   Target <= 30 s, <= 8 GiB;
+   Target <= 30 s, <= 8 GiB. The chunks of units run in forked worker processes, one per
+   core (the command line's way); ``one_process`` (4b) runs the same in one process with
+   threads (the app's way: part of each chunk's work holds Python's lock);
 5. ``dask_check``: the same in parts by district with a buffer of twice the walk, on a Dask
    LocalCluster of 2 worker processes (the cluster's start timed apart). Target: within
-   1.5x of stage 4; its table must equal stage 4's (a digest of the figures);
+   1.5x of the single-process time (4b; the ratio to 4 is printed too); its table must
+   equal stage 4's (a digest of the figures);
 6. ``osmnx_baseline``: osmnx's example pipeline (graph_from_xml, nearest_nodes, networkx
    multi-source Dijkstra with a cutoff) on ``--sample`` towns, EXTRAPOLATED to all towns
    (per-town time × towns), its shares beside ours.
@@ -118,7 +121,7 @@ def _towns(args: argparse.Namespace):
     return gpd.read_file(towns_path(args), layer="towns")
 
 
-def _check(args: argparse.Namespace, client=None) -> dict:
+def _check(args: argparse.Namespace, client=None, fork: bool = True) -> dict:
     """The whole-city green reach by towns as ``python -m layers coverage --towns`` runs it:
     the inputs from the warm cache, one network, one search, the table, one GeoPackage."""
     import os
@@ -128,11 +131,11 @@ def _check(args: argparse.Namespace, client=None) -> dict:
     import os
     result = run_zones(pbf_path(args), None, "green5", {}, zones=_towns(args),
                        parts_by="district" if client is not None else None, client=client,
-                       processes=None if client is not None else os.cpu_count())
+                       processes=os.cpu_count() if client is None and fork else None)
     result.to_gpkg(Path(args.workdir) / ("towns-dask.gpkg" if client is not None else "towns-out.gpkg"))
     seconds = time.perf_counter() - t0
     s = result.summary()
-    return {"seconds": seconds, "workers": 0 if client is not None else os.cpu_count(),
+    return {"seconds": seconds, "workers": 2 if client is not None else os.cpu_count() if fork else 0,
             "share": f"{100 * result.share:.2f}%", "zones": s["zones"],
             "zones_meeting_85pct": s["zones_meeting_target"], "units": s["units"], "gaps": s["gaps"],
             "timings_s": {k: round(v, 2) for k, v in result.timings.items()},
@@ -148,6 +151,11 @@ def _digest(table) -> str:
 
 def stage_warm_check(args: argparse.Namespace) -> dict:
     return _check(args)
+
+
+def stage_one_process(args: argparse.Namespace) -> dict:
+    """The same in one process: the chunks in threads, no forked workers (the app's way)."""
+    return _check(args, fork=False)
 
 
 def stage_dask_check(args: argparse.Namespace) -> dict:
@@ -258,6 +266,7 @@ STAGES: list[Stage] = [
     Stage("first_parse", "2. first parse, empty cache (load_osm)", stage_first_parse, 120.0),
     Stage("warm_load", "3. warm load from the cache (load_osm)", stage_warm_load, 10.0),
     Stage("warm_check", "4. warm whole-city green5 by towns", stage_warm_check, 30.0),
+    Stage("one_process", "4b. the same in one process (threads)", stage_one_process, None),
     Stage("dask_check", "5. the same on a Dask LocalCluster (2 workers)", stage_dask_check, None),
     Stage("osmnx_baseline", "6. osmnx example pipeline, sample of towns", stage_baseline, None, None),
 ]
@@ -363,13 +372,16 @@ def summary(rows: list[tuple[Stage, dict]]) -> None:
               f"{result['peak_rss_bytes'] / GIB:>13.2f}  {_target_text(stage):<22} "
               f"{verdict(stage, result)}")
     got = {stage.name: result for stage, result in rows if "error" not in result}
-    if "warm_check" in got and "dask_check" in got:
-        one, dask = got["warm_check"], got["dask_check"]
-        ratio = dask["seconds"] / one["seconds"]
-        print(f"\nDask / single process: {dask['seconds']:.1f} s / {one['seconds']:.1f} s = {ratio:.2f}x "
-              f"(target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'}; cluster start "
-              f"{dask['cluster_start_s']:.1f} s apart); tables "
-              f"{'identical' if dask['table_digest'] == one['table_digest'] else 'DIFFER'}")
+    if "dask_check" in got:
+        dask = got["dask_check"]
+        for name, what in (("one_process", "one process"), ("warm_check", "forked workers")):
+            if name in got:
+                one = got[name]
+                ratio = dask["seconds"] / one["seconds"]
+                print(f"\nDask / {what}: {dask['seconds']:.1f} s / {one['seconds']:.1f} s = {ratio:.2f}x "
+                      f"(target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'}; cluster start "
+                      f"{dask['cluster_start_s']:.1f} s apart); tables "
+                      f"{'identical' if dask['table_digest'] == one['table_digest'] else 'DIFFER'}")
     if "warm_check" in got and "osmnx_baseline" in got:
         base = got["osmnx_baseline"]
         print(f"osmnx pipeline: {base['seconds_per_town']:.1f} s per town on {base['towns_sampled']} towns, "

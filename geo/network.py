@@ -57,7 +57,7 @@ class WalkNetwork:
     edge_piece: np.ndarray = field(init=False, repr=False)
     main_piece: int = field(init=False, repr=False)
     _main_edges: np.ndarray = field(init=False, repr=False)
-    _main_tree: shapely.STRtree = field(init=False, repr=False)
+    _main_tree: shapely.STRtree | None = field(init=False, repr=False)
     _hulls: tuple | None = field(init=False, repr=False)
     node_osm: np.ndarray | None = field(init=False, default=None, repr=False)  # OSM id of each node
     _indptr: np.ndarray = field(init=False, repr=False)
@@ -95,10 +95,7 @@ class WalkNetwork:
         counts = np.bincount(self.node_piece)
         self.main_piece = int(np.argmax(counts))
         self._main_edges = np.flatnonzero(self.edge_piece == self.main_piece)
-        # one piece (a clean network): the main piece's index is the whole network's
-        self._main_tree = (self.tree if len(self._main_edges) == len(self.u)
-                           else shapely.STRtree(self.geometry[self._main_edges],
-                                            node_capacity=settings.EDGE_TREE_NODE_CAPACITY))
+        self._main_tree = None  # built on first use (:meth:`nearest`)
         self._hulls = None
 
     # -- construction --------------------------------------------------------------------
@@ -227,7 +224,13 @@ class WalkNetwork:
         near a street, then the rest unbounded.
         """
         geoms = np.asarray(geoms, dtype=object)
-        tree, edges = (self._main_tree, self._main_edges) if main else (self.tree, None)
+        if main and self._main_tree is None:
+            # one piece (a clean network): the main piece's index is the whole network's
+            self._main_tree = (self.tree if len(self._main_edges) == len(self.u)
+                               else shapely.STRtree(self.geometry[self._main_edges],
+                                                    node_capacity=settings.EDGE_TREE_NODE_CAPACITY))
+        tree: shapely.STRtree = self._main_tree if main and self._main_tree is not None else self.tree
+        edges = self._main_edges if main else None
         if max_distance is not None:
             idx, d = tree.query_nearest(geoms, max_distance=max_distance, return_distance=True,
                                         all_matches=False)

@@ -16,6 +16,7 @@ their sums up.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -61,8 +62,7 @@ class Pieces:
         net.edge_piece = net.node_piece[net.u]
         net.main_piece = self.main
         net._main_edges = np.flatnonzero(net.edge_piece == self.main)
-        net._main_tree = shapely.STRtree(net.geometry[net._main_edges],
-                                        node_capacity=settings.EDGE_TREE_NODE_CAPACITY)
+        net._main_tree = None  # built on first use, for these main edges
         net._hulls = ((self.hull_ids, shapely.STRtree(self.hulls)) if len(self.hulls)
                       else (np.zeros(0, dtype=np.int64), None))
         return net
@@ -71,10 +71,11 @@ class Pieces:
 def network_pieces(ways: gpd.GeoDataFrame, crs: str) -> Pieces:
     """The pieces of the network :meth:`WalkNetwork.from_ways` builds from ``ways``, from the
     node lists alone (no edge geometry): the same nodes, the same main piece."""
-    node_lists = [np.asarray(n, dtype=np.int64) for n in ways["nodes"]]
-    sizes = np.array([len(n) for n in node_lists])
-    ids = np.concatenate(node_lists)
-    uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    node_lists = ways["nodes"].to_numpy()
+    sizes = np.fromiter(map(len, node_lists), dtype=np.int64, count=len(node_lists))
+    ids = np.fromiter(itertools.chain.from_iterable(node_lists), dtype=np.int64, count=int(sizes.sum()))
+    inverse, uniq = pd.factorize(ids)
+    counts = np.bincount(inverse)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     is_break = counts[inverse] > 1
     is_break[starts] = True
@@ -85,7 +86,9 @@ def network_pieces(ways: gpd.GeoDataFrame, crs: str) -> Pieces:
     n = len(uniq)
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    nodes = np.unique(inverse[is_break])  # the network's nodes
+    used = np.zeros(n, dtype=bool)
+    used[inverse[is_break]] = True
+    nodes = np.flatnonzero(used)  # the network's nodes
     main = int(np.argmax(np.bincount(labels[nodes])))
     xy = project_xy(shapely.get_coordinates(to_wgs84(ways).geometry.to_numpy()), settings.WGS84, crs)
     small = labels[inverse] != main
@@ -97,7 +100,8 @@ def network_pieces(ways: gpd.GeoDataFrame, crs: str) -> Pieces:
             if hull.geom_type == "Polygon" and hull.area > 0:
                 hull_ids.append(piece)
                 hulls.append(hull)
-    return Pieces(uniq[nodes], labels[nodes], main, np.asarray(hull_ids, dtype=np.int64),
+    order = np.argsort(uniq[nodes])
+    return Pieces(uniq[nodes][order], labels[nodes][order], main, np.asarray(hull_ids, dtype=np.int64),
                   np.asarray(hulls, dtype=object))
 
 
@@ -123,25 +127,33 @@ def group_zones(zones: gpd.GeoDataFrame, by: str | None = None, n_parts: int = 8
 
 @dataclass
 class _Task:
-    check: str
-    area: BaseGeometry
+    """One part: its ways, its share of the demand, the sources near it, its zones."""
+
     ways: gpd.GeoDataFrame
     source: DemandSource
-    zones: gpd.GeoDataFrame
     sources: gpd.GeoDataFrame
-    entrances: tuple
-    pieces: Pieces
-    crs: str
-    kwargs: dict
     part: np.ndarray
     outside: bool
 
 
-def _run_part(task: _Task) -> ZoneCoverage:
-    net = task.pieces.apply(WalkNetwork.from_ways(task.ways, crs=task.crs))
-    return zone_coverage(task.check, task.area, net, task.source, task.zones, task.sources,
-                         crs=task.crs, entrances=task.entrances, part=task.part,
-                         part_outside=task.outside, **task.kwargs)
+@dataclass
+class _Shared:
+    """What every part needs the same (sent to each worker once)."""
+
+    check: str
+    area: BaseGeometry
+    zones: gpd.GeoDataFrame
+    entrances: tuple
+    pieces: Pieces
+    crs: str
+    kwargs: dict
+
+
+def _run_part(task: _Task, shared: _Shared) -> ZoneCoverage:
+    net = shared.pieces.apply(WalkNetwork.from_ways(task.ways, crs=shared.crs))
+    return zone_coverage(shared.check, shared.area, net, task.source, shared.zones, task.sources,
+                         crs=shared.crs, entrances=shared.entrances, part=task.part,
+                         part_outside=task.outside, **shared.kwargs)
 
 
 def zone_coverage_parts(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame,
@@ -172,27 +184,33 @@ def zone_coverage_parts(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame,
     doors, gates = entrance_points(local, grown, entrances)
     z_local = local(zones_wgs.geometry.to_numpy())
     way_tree = shapely.STRtree(local(ways.geometry.to_numpy()))
+    src_tree = shapely.STRtree(local(sources.geometry.to_numpy(), sources.crs or settings.WGS84))
     margin = part_margin(reach, params)
     groups = group_zones(zones_wgs, by, n_parts)
     outside = shapely.difference(area_local, shapely.union_all(z_local))
+    # on Dask each worker takes one core (its own threads would only contend with the others')
     kwargs = {"params": params, "name": name, "demand_kind": demand_kind, "zone_column": zone_column,
-              "reach_m": reach}
+              "reach_m": reach, "threads": 1 if client is not None else None}
     tasks = []
     for k, group in enumerate(groups):
         region = shapely.union_all(z_local[group])
         last = k == len(groups) - 1
         if last and not outside.is_empty:  # the demand in no zone counts in the last part
             region = shapely.union(region, outside)
-        near = way_tree.query(shapely.buffer(region, margin), predicate="intersects")
+        grown_region = shapely.buffer(region, margin)
+        near = way_tree.query(grown_region, predicate="intersects")
+        # the sources within the margin: one farther cannot be reached from the part's units
+        close = sources.iloc[np.sort(src_tree.query(grown_region, predicate="intersects"))]
         shapely.prepare(region)
         part_source = _subset(source, shapely.intersects(region, source.geoms))
-        tasks.append(_Task(check, area, ways.iloc[np.sort(near)], part_source, zones_wgs, sources,
-                           (doors, gates), pieces, crs, kwargs, np.asarray(group), last))
+        tasks.append(_Task(ways.iloc[np.sort(near)], part_source, close, np.asarray(group), last))
+    shared = _Shared(check, area, zones_wgs, (doors, gates), pieces, crs, kwargs)
     prep = time.perf_counter() - t0
     if client is None:
-        parts = [_run_part(t) for t in tasks]
+        parts = [_run_part(t, shared) for t in tasks]
     else:
-        parts = client.gather(client.map(_run_part, tasks, pure=False))
+        once = client.scatter(shared, broadcast=True)  # to every worker once, not with each part
+        parts = client.gather(client.map(_run_part, tasks, shared=once, pure=False))
     sums = pd.concat([p.sums for p in parts if p.sums is not None and len(p.sums)]).groupby(level=0).sum()
     grand = np.sum([p.grand for p in parts if p.grand is not None], axis=0)
     gaps = pd.concat([p.gaps for p in parts if not p.gaps.empty] or [parts[0].gaps], ignore_index=True)

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from layers.io import project
 from tests.browser_support import CHROMIUM, TIMEOUT_MS, Session, folium_frame, open_app, wait_for_map_with
 from tests.landuse_synth import write_parcels
-from tests.test_browser_project import _choose, _open_import
+from tests.browser_support import choose
+from tests.test_browser_project import _open_import
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -67,7 +68,7 @@ def test_category_style_legend_saved_and_reopened(app_url, browser, tmp_path):
         _upload_layer(s, path)
         wait_for_map_with(s.page, "⬆ 地块")
         s.page.locator(".st-key-panel button", has_text="我的图层").click()
-        _choose(s.page, "着色方式", "按类别")
+        choose(s.page, "着色方式", "按类别")
         _wait_for_legend(s.page, want)
         legend = _legend(s.page)
         assert any("⬆ 地块" in li for li in legend) and all(any(w in li for li in legend) for w in want), legend
@@ -115,7 +116,7 @@ def test_landuse_map_with_its_balance_table(app_url, browser, tmp_path, size):
         _upload_layer(s, synth.path)
         wait_for_map_with(s.page, "⬆ 控规")
         s.page.locator(".st-key-panel button", has_text="我的图层").click()
-        _choose(s.page, "着色方式", "用地性质")
+        choose(s.page, "着色方式", "用地性质")
         _wait_for_legend(s.page, ["R21 住宅用地", "G1 公园绿地", "未识别"])
         panel = s.page.locator(".st-key-zj_p_mine")
         expect(panel.get_by_text("用地平衡表", exact=True)).to_be_visible(timeout=TIMEOUT_MS)

@@ -151,6 +151,17 @@ def test_command_line_writes_one_geopackage(helsinki, zones, tmp_path):
                           "--towns", str(tmp_path / "towns.gpkg"), "--towns-column", "镇名"],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert bad.returncode == 1 and "镇名" in bad.stderr and "Traceback" not in bad.stderr
+    # a GeoPackage of several layers: refused with their names, one chosen with FILE::LAYER
+    zones.to_file(tmp_path / "two.gpkg", layer="街镇")
+    zones.dissolve("district").reset_index().to_file(tmp_path / "two.gpkg", layer="区")
+    two = [sys.executable, "-m", "layers", "coverage", "--check", "green5", "--osm", "helsinki", "--json", "--towns"]
+    refused = subprocess.run(two + [str(tmp_path / "two.gpkg")], capture_output=True, text=True, cwd=ROOT,
+                             timeout=300)
+    assert refused.returncode == 1 and "街镇, 区" in refused.stderr and "::" in refused.stderr
+    chosen = subprocess.run(two + [f"{tmp_path / 'two.gpkg'}::区", "--towns-column", "district"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert chosen.returncode == 0, chosen.stderr
+    assert json.loads(chosen.stdout)["zones"] == 3
 
 
 # --- parts with a buffer, on Dask -------------------------------------------------------------

@@ -164,7 +164,8 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
             unit_i, zone_i = renumber[unit_i[keep]], zone_i[keep]
             if len(units) == 0:
                 return None
-        per_set = [place_distances(net, f, points, net.snap(points)) for f in found]
+        joins = net.snap(points)  # once for every source set
+        per_set = [place_distances(net, f, points, joins) for f in found]
         d_net, d_line = coverage.combine(per_set)
         w = _weights(units, source.weight)
         whole = (w.sum(), w[d_net <= plan.distance_m].sum(), w[d_line <= plan.distance_m].sum())

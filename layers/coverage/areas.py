@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pyogrio
 import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
@@ -55,15 +56,34 @@ def area_geometry(area: str | BaseGeometry | Path, osm_path: str | Path | None =
 
 
 def read_frame(path: str | Path) -> gpd.GeoDataFrame:
-    """A planner's GeoJSON or GeoPackage as WGS84 (a declared CRS is required)."""
-    path = Path(path)
+    """A planner's GeoJSON or GeoPackage as WGS84 (a declared CRS is required).
+
+    ``FILE::LAYER`` picks one layer of a GeoPackage; a GeoPackage of several layers without
+    it is refused with their names (never the first one silently).
+    """
+    text = str(path)
+    layer = None
+    if "::" in text and not Path(text).exists():
+        text, layer = text.rsplit("::", 1)
+    path = Path(text)
     if not path.is_file():
         raise LayerFileError(f"file not found: {path}", f"找不到文件: {path}")
     if path.stat().st_size > settings.MAX_LAYER_FILE_BYTES:
         raise LayerFileError(f"{path.name} is larger than {settings.MAX_LAYER_FILE_BYTES // 2**20} MB",
                              f"{path.name} 超过 {settings.MAX_LAYER_FILE_BYTES // 2**20} MB")
     try:
-        gdf = gpd.read_file(path)
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # pyogrio raises several kinds
+        raise LayerFileError(f"cannot read {path.name}: {exc}", f"无法读取 {path.name}") from exc
+    if layer is None and len(names) > 1:
+        raise LayerFileError(f"{path.name} holds {len(names)} layers ({', '.join(names)}): "
+                             f"give one as {path.name}::LAYER",
+                             f"{path.name} 含 {len(names)} 个图层 ({', '.join(names)}): 请用 {path.name}::图层名 指定")
+    if layer is not None and layer not in names:
+        raise LayerFileError(f"{path.name} has no layer {layer!r} (it has {', '.join(names)})",
+                             f"{path.name} 没有图层 {layer!r} (有 {', '.join(names)})")
+    try:
+        gdf = gpd.read_file(path, layer=layer or (names[0] if names else None))
     except Exception as exc:  # pyogrio raises several kinds
         raise LayerFileError(f"cannot read {path.name}: {exc}", f"无法读取 {path.name}") from exc
     if gdf.empty:

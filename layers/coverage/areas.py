@@ -40,12 +40,12 @@ def area_geometry(area: str | BaseGeometry | Path, osm_path: str | Path | None =
         geom = load(str(area)).geometry.union_all()
         name = str(area)
     else:
-        path = Path(area)
+        path = Path(str(area).rsplit("::", 1)[0] if not Path(area).exists() else area)  # FILE::LAYER
         if not path.exists():
             raise CoverageError(
                 f"unknown area {area!r}: give one of {', '.join(AREAS)} or a polygon file",
                 f"未知分析范围 {area!r}: 可选 {', '.join(AREAS)} 或面文件路径")
-        gdf = read_frame(path)
+        gdf = read_frame(area)
         geom = gdf.geometry.union_all()
         name = path.stem
     geom = shapely.make_valid(geom)

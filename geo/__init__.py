@@ -16,11 +16,15 @@ Everything here is testable without a browser; nothing here imports the layer ca
 ``osmareas``        areas cut by the extract's edge, rebuilt inside it
 ``osmcache``        the parse cache (GeoParquet and JSON: data only)
 ``osmtags``         tag rules: what is walkable, green, residential, a facility, a gate
-``network``         the walking network and its multi-source Dijkstra; ``seeds`` its start points
+``network``         the walking network and its multi-source Dijkstra; ``seeds`` its start points;
+                    ``junctions`` where OSM ways become its edges
 ``access``          how sources are entered (gates, touching streets, approach)
 ``demand``          demand units (cells of residential land, buildings, points)
 ``study``           a study: an area prepared once for every check
-``coverage``        the checks: green reach, 15-minute life circle, metro catchment
+``coverage``        the checks as plans: green reach, 15-minute life circle, metro catchment
+``search``          one multi-source search, read for any places
 ``results``         a check's result; ``scenario`` before/after a new green space
+``citywide``        a check for every zone (town, district) of a city at once; parts on Dask
+``landuse``         land-use codes, standard colours and the balance table
 ==================  ==============================================================
 """

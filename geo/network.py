@@ -13,7 +13,6 @@ network as drawn: no snapping to the nearest junction, no detours through nodes.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -27,6 +26,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from geo import settings
 from geo.crs import local_tm_crs_for, project_xy
 from geo.errors import CoverageError
+from geo.junctions import way_junctions
 from geo.seeds import Seeds, Snap
 
 
@@ -119,25 +119,15 @@ class WalkNetwork:
             raise CoverageError("the walking network is empty in this area",
                                 "分析范围内没有步行路网")
         crs = crs or local_tm_crs_for(ways)
-        node_lists = ways["nodes"].to_numpy()
-        sizes = np.fromiter(map(len, node_lists), dtype=np.int64, count=len(node_lists))
-        all_ids = np.fromiter(itertools.chain.from_iterable(node_lists), dtype=np.int64,
-                              count=int(sizes.sum()))
+        j = way_junctions(ways["nodes"].to_numpy())
+        sizes, inverse, uniq, is_break = j.sizes, j.inverse, j.osm_ids, j.is_node
         xy = shapely.get_coordinates(ways.geometry.to_numpy())
-        if len(xy) != len(all_ids):
+        if len(xy) != len(inverse):
             raise CoverageError("way node lists do not match their geometries",
                                 "路段节点与几何不一致")
         xy = project_xy(xy, ways.crs or settings.WGS84, crs)
-        inverse, uniq = pd.factorize(all_ids)  # nodes in order of first use (a hash: fast)
-        counts = np.bincount(inverse)
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        is_break = counts[inverse] > 1
-        is_break[starts] = True
-        is_break[starts + sizes - 1] = True
         # node table: only break nodes become graph nodes
-        used = np.zeros(len(uniq), dtype=bool)
-        used[inverse[is_break]] = True
-        break_ids = np.flatnonzero(used)
+        break_ids = j.nodes
         node_index = -np.ones(len(uniq), dtype=np.int64)
         node_index[break_ids] = np.arange(len(break_ids))
         node_xy = np.zeros((len(break_ids), 2))

@@ -16,7 +16,6 @@ their sums up.
 """
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from geo.citywide.result import ZoneCoverage
 from geo.crs import project_xy, to_wgs84
 from geo.demand import DemandSource, demand_source
 from geo.errors import CoverageError
+from geo.junctions import way_junctions
 from geo.network import WalkNetwork
 from geo.study import entrance_points, study_area, ways_within
 
@@ -71,25 +71,15 @@ class Pieces:
 def network_pieces(ways: gpd.GeoDataFrame, crs: str) -> Pieces:
     """The pieces of the network :meth:`WalkNetwork.from_ways` builds from ``ways``, from the
     node lists alone (no edge geometry): the same nodes, the same main piece."""
-    node_lists = ways["nodes"].to_numpy()
-    sizes = np.fromiter(map(len, node_lists), dtype=np.int64, count=len(node_lists))
-    ids = np.fromiter(itertools.chain.from_iterable(node_lists), dtype=np.int64, count=int(sizes.sum()))
-    inverse, uniq = pd.factorize(ids)
-    counts = np.bincount(inverse)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    is_break = counts[inverse] > 1
-    is_break[starts] = True
-    is_break[starts + sizes - 1] = True
-    way_of = np.repeat(np.arange(len(sizes)), sizes)
+    j = way_junctions(ways["nodes"].to_numpy())
+    inverse, uniq, nodes = j.inverse, j.osm_ids, j.nodes
+    way_of = np.repeat(np.arange(len(j.sizes)), j.sizes)
     same = way_of[:-1] == way_of[1:]
     a, b = inverse[:-1][same], inverse[1:][same]
     n = len(uniq)
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    used = np.zeros(n, dtype=bool)
-    used[inverse[is_break]] = True
-    nodes = np.flatnonzero(used)  # the network's nodes
-    main = int(np.argmax(np.bincount(labels[nodes])))
+    main = int(np.argmax(np.bincount(labels[nodes])))  # most network nodes, as WalkNetwork's
     xy = project_xy(shapely.get_coordinates(to_wgs84(ways).geometry.to_numpy()), settings.WGS84, crs)
     small = labels[inverse] != main
     hull_ids, hulls = [], []

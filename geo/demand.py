@@ -363,19 +363,40 @@ def _overlaps(polys: np.ndarray) -> bool:
     return bool(shapely.relate_pattern(polys[i[pair]], polys[j[pair]], "2********").any())
 
 
+def unit_points(geoms: np.ndarray) -> np.ndarray:
+    """Each unit's point, joined to the network and to its zone: a point as it is, a cell or a
+    building by its point on surface."""
+    return np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+
+
+def zone_pairs(points: np.ndarray, tree: shapely.STRtree) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which zones (of an index of zone polygons) each point lies in, edges included.
+
+    Returns ``(point, zone)`` pairs, a point in no zone paired with −1, and each point's first
+    zone (the lowest number; −1 for none). A point on the edge two zones share lies in both.
+    """
+    unit_i, zone_i = tree.query(points, predicate="intersects")
+    alone = np.setdiff1d(np.arange(len(points)), unit_i)
+    unit_i = np.concatenate([unit_i, alone])
+    zone_i = np.concatenate([zone_i, np.full(len(alone), -1)])
+    first = np.full(len(points), -1)
+    order = np.argsort(unit_i, kind="stable")[::-1]  # the lowest zone number is written last
+    first[unit_i[order]] = zone_i[order]
+    return unit_i, zone_i, first
+
+
 def zone_names(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, crs: str) -> np.ndarray:
-    """Name of the zone containing each point ("" outside every zone)."""
+    """Name of each point's first zone (:func:`zone_pairs`; "" outside every zone)."""
     out = np.full(len(points), "", dtype=object)
     if zones is None or zones.empty:
         return out
     if column not in zones:
         raise CoverageError(f"zones have no column {column!r}", f"分区图层没有字段 {column!r}")
     z = to_wgs84(zones).to_crs(crs)
-    tree = shapely.STRtree(z.geometry.to_numpy())
-    p_idx, z_idx = tree.query(points, predicate="within")
+    _, _, first = zone_pairs(points, shapely.STRtree(z.geometry.to_numpy()))
     names = z[column].astype(str).to_numpy()
-    out[p_idx] = names[z_idx]
+    out[first >= 0] = names[first[first >= 0]]
     return out
 
 
-__all__ = ["DemandSource", "cell_size", "demand_polygons", "demand_source", "demand_units", "merge_cells", "grid_cells", "residential_buildings", "zone_names"]
+__all__ = ["DemandSource", "cell_size", "demand_polygons", "demand_source", "demand_units", "merge_cells", "grid_cells", "residential_buildings", "unit_points", "zone_names", "zone_pairs"]

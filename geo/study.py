@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.crs import local_tm_crs, to_wgs84
-from geo.demand import demand_units, zone_names
+from geo.demand import demand_units, unit_points, zone_names
 from geo.errors import CoverageError
 from geo.network import Snap, WalkNetwork
 
@@ -178,7 +178,7 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     weight, demand_counts = source.weight, source.counts
     notes += source.notes
     pts = units.geometry.to_numpy()
-    points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
+    points = unit_points(pts)
     units["zone"] = zone_names(points, zones, zone_column, crs)
     snap = net.snap(points)
     doors, gates = entrance_points(net.to_local, grown, entrances)

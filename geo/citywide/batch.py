@@ -27,9 +27,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import coverage, settings
-from geo.citywide.result import OUTSIDE_ZONE, ZoneCoverage
+from geo.citywide.result import ZoneCoverage
 from geo.crs import to_wgs84
-from geo.demand import DemandSource, demand_source, merge_cells
+from geo.demand import DemandSource, demand_source, merge_cells, unit_points, zone_pairs
 from geo.errors import CoverageError
 from geo.network import Snap, WalkNetwork
 from geo.search import place_distances
@@ -148,14 +148,8 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
         if units.empty:
             return None
         pts = units.geometry.to_numpy()
-        points = np.where(shapely.get_type_id(pts) == 0, pts, shapely.point_on_surface(pts))
-        unit_i, zone_i = z_tree.query(points, predicate="intersects")  # on a shared edge: both
-        alone = np.setdiff1d(np.arange(len(points)), unit_i)
-        unit_i = np.concatenate([unit_i, alone])
-        zone_i = np.concatenate([zone_i, np.full(len(alone), OUTSIDE_ZONE)])
-        first = np.full(len(points), OUTSIDE_ZONE)
-        order = np.argsort(unit_i, kind="stable")[::-1]  # the first zone a unit lies in wins
-        first[unit_i[order]] = zone_i[order]
+        points = unit_points(pts)
+        unit_i, zone_i, first = zone_pairs(points, z_tree)  # no zone: OUTSIDE_ZONE (−1)
         if wanted is not None:  # a part: the units whose first zone is in it
             mine = np.where(first >= 0, wanted[np.clip(first, 0, None)], part_outside)
             units, points, first = units[mine], points[mine], first[mine]

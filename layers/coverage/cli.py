@@ -16,7 +16,7 @@ import time
 from geo import settings
 from geo.errors import ZJError
 
-__all__ = ["register_cli", "run_cli"]
+__all__ = ["pct", "register_cli", "run_cli"]
 
 
 def _floats(text: str) -> tuple[float, ...]:
@@ -186,8 +186,9 @@ def _parcel_options(args, path) -> dict:
             "system": args.parcels_system}
 
 
-def _pct(x) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
+def pct(x) -> str:
+    """A share as a percentage for the terminal ("-" for none or not a number)."""
+    return "-" if x is None or x != x else f"{100 * x:.1f}%"
 
 
 def _print(o: dict) -> None:
@@ -197,21 +198,21 @@ def _print(o: dict) -> None:
     if parcels:
         print(f"  demand: {parcels['description']['en']}; {parcels['dropped_text']['en']}")
     main = "network" if o["method"] == "network" else "straight-line buffer"
-    target = "" if o["target"] is None else f"  target {_pct(o['target'])} " \
+    target = "" if o["target"] is None else f"  target {pct(o['target'])} " \
         f"({'met' if o['meets_target'] else 'NOT met'})"
-    print(f"  share within {o['distance_m']:.0f} m ({main}): {_pct(o['share'])}{target}")
+    print(f"  share within {o['distance_m']:.0f} m ({main}): {pct(o['share'])}{target}")
     other = o.get("share_network") if o["method"] == "buffer" else o["share_buffer"]
     label = "network" if o["method"] == "buffer" else "straight-line buffer (overstates)"
-    print(f"  {label}: {_pct(other)}")
+    print(f"  {label}: {pct(other)}")
     print(f"  covered {o['covered_km2']:.3f} of {o['total_km2']:.3f} km²; "
           f"{o['units']} units; {o['sources']} sources")
     if "total_weight" in o:
         print(f"  covered weight {o['covered_weight']:,.0f} of {o['total_weight']:,.0f}")
     for k, v in o["shares"].items():
-        print(f"    {k}: {_pct(v)}")
+        print(f"    {k}: {pct(v)}")
     if o.get("scenario"):
         s = o["scenario"]
-        print(f"  new green: {_pct(s['share_before'])} → {_pct(s['share_after'])}, "
+        print(f"  new green: {pct(s['share_before'])} → {pct(s['share_after'])}, "
               f"+{s['newly_covered_km2']:.3f} km² newly covered")
     for n in o["notes"]:
         print(f"  note: {n}")

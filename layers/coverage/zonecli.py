@@ -56,6 +56,7 @@ class ProgressBar:
 def run_towns(args, osm, own: dict, parcels: dict | None, params: dict, t0: float) -> int:
     """The check for every town of ``--towns`` at once; prints the table, writes ``--out``."""
     from layers.coverage.areas import read_frame
+    from layers.coverage.cli import pct
     from layers.coverage.zonal import district_zones, run_zones
     if args.new_green:
         raise CoverageError("--new-green compares one area before and after: give it without --towns",
@@ -88,11 +89,11 @@ def run_towns(args, osm, own: dict, parcels: dict | None, params: dict, t0: floa
     target = "" if result.target is None else f"; target {100 * result.target:.0f}%: " \
         f"{result.meets()} of {out['zones_with_demand']} towns with demand meet it"
     print(f"{result.check} · {result.area} · {out['zones']} towns · {out['units']:,} units{target}")
-    print(f"  whole area: {_pct(result.share)} within {result.distance_m:.0f} m "
-          f"(straight-line buffer {_pct(result.share_buffer)})")
+    print(f"  whole area: {pct(result.share)} within {result.distance_m:.0f} m "
+          f"(straight-line buffer {pct(result.share_buffer)})")
     for row in result.table.sort_values("share", na_position="last").itertuples(index=False):
         total = getattr(row, f"total_{key}")
-        print(f"    {row.zone}: {_pct(row.share)} (buffer {_pct(row.share_buffer)}), "
+        print(f"    {row.zone}: {pct(row.share)} (buffer {pct(row.share_buffer)}), "
               f"{total:,.3f} {key.replace('km2', 'km²')}")
     for n in result.notes:
         print(f"  note: {n}")
@@ -119,7 +120,3 @@ def _client(address: str | None) -> Iterator[Any]:
     else:
         with Client(address) as client:
             yield client
-
-
-def _pct(x) -> str:
-    return "-" if x is None or not np.isfinite(x) else f"{100 * x:.1f}%"

@@ -35,13 +35,28 @@ from geo.network import Snap, WalkNetwork
 from geo.search import place_distances
 from geo.study import Study, entrance_points, network_within, study_area
 
-__all__ = ["PLANS", "Progress", "check_reach", "zone_coverage"]
+__all__ = ["PLANS", "STAGE_SHARES", "Progress", "check_reach", "progress_share", "time_left", "zone_coverage"]
 
 #: The plan of each check (:mod:`geo.coverage`).
 PLANS: dict[str, Callable[..., coverage.Plan]] = {
     "green5": coverage.green_plan, "life15": coverage.life_plan, "metro": coverage.metro_plan}
 #: ``progress(stage, done, total)``: a stage's name, and how far it is (units, estimated).
 Progress = Callable[[str, float, float], None]
+#: Each stage's start and width in a whole run by zones (the caller's "read" of the inputs
+#: first): their times on bench/bench_city.py's city of 200 towns (read 2.5 s, network 7 s,
+#: demand and search 3 s, units 14 s of 28 s).
+STAGE_SHARES = {"read": (0.0, 0.1), "network": (0.1, 0.25), "search": (0.35, 0.1), "units": (0.45, 0.55)}
+
+
+def progress_share(stage: str, done: float, total: float) -> float:
+    """How much of the whole run is done, 0–1, at ``done`` of ``total`` in ``stage``."""
+    start, width = STAGE_SHARES.get(stage, (0.0, 0.0))
+    return min(max(start + width * (done / total if total > 0 else 0.0), 0.0), 1.0)
+
+
+def time_left(elapsed: float, share: float) -> float | None:
+    """Seconds left, from the time so far and the share done (none until 3 % is done)."""
+    return elapsed * (1 - share) / share if share >= 0.03 and elapsed > 0 else None
 
 
 def check_reach(check: str, params: dict) -> float:

@@ -9,15 +9,10 @@ from contextlib import contextmanager
 import time
 from typing import Any
 
-import numpy as np
 
 from geo.errors import CoverageError
 
 __all__ = ["ProgressBar", "run_towns"]
-
-#: Stages of a check by zones, in order, and the share of the bar each starts at.
-_STAGES = {"read": 0.0, "network": 0.15, "search": 0.3, "units": 0.35}
-
 
 class ProgressBar:
     """A one-line progress bar with the time left, on ``stream`` (stderr).
@@ -34,12 +29,11 @@ class ProgressBar:
         self._last = ("", -1)
 
     def __call__(self, stage: str, done: float, total: float) -> None:
-        start = _STAGES.get(stage, 0.0)
-        frac = start + (1.0 - start) * (done / total if total > 0 and stage == "units" else 0.0)
-        frac = min(max(frac, 0.0), 1.0)
+        from geo.citywide.batch import progress_share, time_left
+        frac = progress_share(stage, done, total)
         elapsed = time.perf_counter() - self.t0
-        left = elapsed * (1 - frac) / frac if frac > 0.05 else float("nan")
-        eta = "" if not np.isfinite(left) else f", about {left:.0f} s left"
+        left = time_left(elapsed, frac)
+        eta = "" if left is None else f", about {left:.0f} s left"
         bar = "#" * int(frac * self.width)
         text = f"[{bar:<{self.width}}] {100 * frac:3.0f}% {stage} · {elapsed:.0f} s{eta}"
         tenth = int(frac * 10)

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import osmtags
+from geo.citywide.batch import STAGE_SHARES, progress_share, time_left
 from geo.errors import CoverageError
 from layers import coverage as cov
 from layers.coverage import report as coverage_report
@@ -21,14 +22,12 @@ from layers.text import t, text
 from layers.ui import state
 from layers.ui.common import guarded, md
 
-__all__ = ["DISTRICTS", "STAGES", "choose", "csv_bytes", "map_args", "render", "render_result", "table"]
+__all__ = ["DISTRICTS", "choose", "csv_bytes", "map_args", "render", "render_result", "table"]
 
 ss = st.session_state
 
 #: The zones choice of Shanghai's 16 districts (the others are "mine:<imported layer>").
 DISTRICTS = "districts"
-#: The run's stages (``progress(stage, done, total)``) and their share of the whole run, for the bar.
-STAGES = {"read": (0.0, 0.4), "network": (0.4, 0.15), "search": (0.55, 0.15), "units": (0.7, 0.3)}
 #: Names of a name column, most likely first (a towns layer: 街镇名称, name, …).
 _NAME_HINTS = ("name", "名称", "街镇", "街道", "乡镇", "town", "jdmc", "xzqmc", "mc")
 _POLYGONS = ["Polygon", "MultiPolygon"]
@@ -92,8 +91,8 @@ class _Progress:
         elapsed = now - self.start
         line = t(self.lang, "covz_progress_start")
         eta = ""
-        if share >= 0.03 and elapsed >= 0.5:  # time left, from the time so far
-            left = elapsed * (1 - share) / share
+        left = time_left(elapsed, share) if elapsed >= 0.5 else None
+        if left is not None:
             eta = f"{left:.0f} s" if left < 90 else f"{left / 60:.0f} min"
             line = t(self.lang, "covz_progress")
         self.bar.progress(share)
@@ -107,8 +106,7 @@ class _Progress:
     def __call__(self, stage: str, done: float, total: float) -> None:
         if self.downloading:  # the check's own time starts after the download
             self.start, self.downloading = time.monotonic(), False
-        start, width = STAGES.get(stage, (0.0, 0.0))
-        self._show(stage if stage in STAGES else "read", start + width * (done / total if total else 0.0),
+        self._show(stage if stage in STAGE_SHARES else "read", progress_share(stage, done, total),
                    force=total > 0 and done >= total)
 
     def close(self) -> None:

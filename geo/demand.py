@@ -70,6 +70,15 @@ def _clip(polygons: np.ndarray, x: np.ndarray, y: np.ndarray, cell_m: float) -> 
     return cut
 
 
+def cell_parent(cells: tuple | None, parent: int) -> tuple:
+    """The polygon of a parent number and the cell size (:meth:`DemandSource.cells`), as
+    :func:`merge_cells` takes them; ``(None, None)`` without cells."""
+    if cells is None:
+        return None, None
+    numbers, polygons, cell_m = cells
+    return polygons[np.searchsorted(numbers, parent)], cell_m
+
+
 def merge_cells(cells: np.ndarray, parent: BaseGeometry | None = None, cell_m: float | None = None):
     """One geometry of grid cells (edge to edge) of one demand polygon.
 
@@ -165,6 +174,11 @@ class DemandSource:
             units = self.units_of(spec)
             if len(units):
                 yield units
+
+    def cells(self) -> tuple | None:
+        """What merging cells needs (:func:`cell_parent`): the polygons by parent number and
+        the cell size; ``None`` for points and buildings."""
+        return (self.parent, self.geoms, self.cell_m) if self.kind == "cells" else None
 
     def chunk_specs(self, max_units: int | None = None) -> list[tuple]:
         """What each chunk of :meth:`chunks` holds: ``(features, band)`` (cells: polygon
@@ -399,4 +413,4 @@ def zone_names(points: np.ndarray, zones: gpd.GeoDataFrame | None, column: str, 
     return out
 
 
-__all__ = ["DemandSource", "cell_size", "demand_polygons", "demand_source", "demand_units", "merge_cells", "grid_cells", "residential_buildings", "unit_points", "zone_names", "zone_pairs"]
+__all__ = ["DemandSource", "cell_parent", "cell_size", "demand_polygons", "demand_source", "demand_units", "merge_cells", "grid_cells", "residential_buildings", "unit_points", "zone_names", "zone_pairs"]

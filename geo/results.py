@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
-from geo.demand import merge_cells
+from geo.demand import cell_parent, merge_cells
 
 
 @dataclass
@@ -38,7 +38,7 @@ class CoverageResult:
     n_reached_sources: int = 0
     notes: list[str] = field(default_factory=list)
     inputs: dict = field(default_factory=dict)  # what was joined, cut or left out (geo.access)
-    cells: tuple | None = None  # the study's cells of polygons: (polygons by parent, cell size)
+    cells: tuple | None = None  # the study's cells of polygons (geo.demand.DemandSource.cells)
 
     def meets_target(self) -> bool | None:
         return None if self.target is None else bool(self.share >= self.target - 1e-12)
@@ -73,7 +73,7 @@ class CoverageResult:
         else:
             rows = []
             for parent, grp in u.groupby("parent", sort=True):
-                geom = merge_cells(grp.geometry.to_numpy(), *_parent(self.cells, parent))
+                geom = merge_cells(grp.geometry.to_numpy(), *cell_parent(self.cells, int(parent)))
                 rows.append((parent, float(grp["area_m2"].sum()),
                              float(np.nanmin(grp["dist_m"])), geom))
             merged = gpd.GeoDataFrame(rows, columns=["parent", "area_m2", "dist_m", "geometry"],
@@ -82,11 +82,6 @@ class CoverageResult:
         merged["dist_m"] = merged["dist_m"].replace(np.inf, np.nan).round(1)
         merged["area_m2"] = merged["area_m2"].round(1)
         return gpd.GeoDataFrame(merged, geometry="geometry", crs=self.crs).to_crs(settings.WGS84)
-
-
-def _parent(cells: tuple | None, parent) -> tuple:
-    """The parent polygon of a group of cells and the cell size (:func:`geo.demand.merge_cells`)."""
-    return (None, None) if cells is None else (cells[0][int(parent)], cells[1])
 
 
 def _r(x):

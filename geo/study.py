@@ -56,7 +56,7 @@ class Study:
     entrances: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     gates: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))  # not doors
     inputs: dict = field(default_factory=dict)  # what was joined, cut or left out, by kind
-    cells: tuple | None = None  # cells of polygons: (the polygons, by parent; the cell size)
+    cells: tuple | None = None  # cells of polygons: DemandSource.cells()
     _point_tree: shapely.STRtree | None = field(default=None, repr=False)
 
     @property
@@ -193,4 +193,4 @@ def prepare(area: BaseGeometry, walk: gpd.GeoDataFrame | WalkNetwork, demand: gp
     return Study(name=name, crs=crs, area=area_local, network=net, units=units.reset_index(drop=True),
                  points=points, snap=snap, reach_m=reach_m, demand_kind=demand_kind, weight=weight,
                  prepare_s=time.perf_counter() - t0, notes=notes, entrances=doors, gates=gates,
-                 inputs=inputs, cells=(source.geoms, source.cell_m) if source.kind == "cells" else None)
+                 inputs=inputs, cells=source.cells())

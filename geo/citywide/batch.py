@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import coverage, settings
 from geo.citywide.result import ZoneCoverage
 from geo.crs import to_wgs84
-from geo.demand import DemandSource, demand_source, merge_cells, unit_points, zone_pairs
+from geo.demand import DemandSource, cell_parent, demand_source, merge_cells, unit_points, zone_pairs
 from geo.errors import CoverageError
 from geo.network import Snap, WalkNetwork
 from geo.search import place_distances
@@ -155,7 +155,7 @@ def zone_coverage(check: str, area: BaseGeometry, walk: gpd.GeoDataFrame | WalkN
     done = 0
     net.snap(np.array([shapely.Point(0, 0)], dtype=object))  # lazy indexes built before the threads
     # cells' polygons by parent number (a part's demand holds some, numbered as the whole's)
-    cells = (source.parent, source.geoms, source.cell_m) if source.kind == "cells" else None
+    cells = source.cells()
 
     def one(spec: tuple) -> tuple | None:
         """One chunk's sums per zone, gaps, whole-area sums, units inside sources, units."""
@@ -299,17 +299,9 @@ def _gaps(units: gpd.GeoDataFrame, uncovered: np.ndarray, d_net: np.ndarray, zon
     return gpd.GeoDataFrame({"zone_id": z[starts], "parent": par[starts],
                              "area_m2": np.add.reduceat(units["area_m2"].to_numpy()[idx], starts),
                              "dist_m": np.where(np.isfinite(dist), dist, np.nan)},
-                            geometry=[merge_cells(geoms[a:b], *_parent(cells, par[a]))
+                            geometry=[merge_cells(geoms[a:b], *cell_parent(cells, par[a]))
                                       for a, b in zip(starts, ends)],
                             crs=units.crs)
-
-
-def _parent(cells: tuple | None, parent: int) -> tuple:
-    """A demand polygon (by its parent number) and the cell size, for :func:`merge_cells`."""
-    if cells is None:
-        return None, None
-    numbers, polygons, cell_m = cells
-    return polygons[np.searchsorted(numbers, parent)], cell_m
 
 
 def _gap_frame(parts: list[gpd.GeoDataFrame], zones: gpd.GeoDataFrame, zone_column: str,

@@ -188,6 +188,41 @@ def open_app(s: Session, url: str):
     return frame
 
 
+def open_import(s: Session):
+    """Unfold the sidebar's "导入图层与项目" section; the sidebar's content."""
+    sidebar = s.page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_text("导入图层与项目", exact=True).click()
+    return sidebar
+
+
+def open_project(s: Session, path: Path, attempts: int = 3):
+    """Open the project file ``path`` from the sidebar as a planner does (choose the file, press
+    "打开项目") and wait for "已打开项目"; the sidebar's content.
+
+    A press that a rerun of the app swallows (the file still chosen, the app idle, no message)
+    is pressed again, as a planner would: at most ``attempts`` presses in ``TIMEOUT_MS``.
+    """
+    from playwright.sync_api import expect
+
+    sidebar = open_import(s)
+    uploader = sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="打开项目文件")
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    expect(uploader.get_by_text(path.name, exact=False)).to_be_visible(timeout=TIMEOUT_MS)  # uploaded
+    opened = sidebar.get_by_text("已打开项目", exact=False)
+    running = s.page.get_by_test_id("stStatusWidget")
+    for attempt in range(attempts):
+        sidebar.get_by_role("button", name="打开项目", exact=False).click()
+        try:
+            expect(opened).to_be_visible(timeout=TIMEOUT_MS // attempts)
+            return sidebar
+        except AssertionError:
+            if attempt == attempts - 1 or running.is_visible() \
+                    or not uploader.get_by_text(path.name, exact=False).is_visible():
+                expect(opened).to_be_visible(timeout=TIMEOUT_MS)  # busy, not swallowed: wait on
+                return sidebar
+    return sidebar
+
+
 def draw_square(s: "Session", half_px: float, x_frac: float = 0.5) -> None:
     """Draw a square of ``2 * half_px`` pixels with the map's polygon tool, centred at
     ``x_frac`` of the map's width and half its height, and close the ring."""
@@ -265,6 +300,38 @@ def wait_for_shape_count(page, n: int | None = None, at_least: int = 0, stable_m
           return now - window.__zjShapes.since >= stable;
         }}""", arg=[n, at_least, stable_ms], polling=100, timeout=timeout_ms)
     return shape_count(page)
+
+
+def wait_for_layers(page, ids: list[str], timeout_ms: int = TIMEOUT_MS) -> list[str]:
+    """Wait until every catalogue layer in ``ids`` draws a path of non-zero size (class
+    ``zj-layer-<id>``) on the live map; the ids still missing when ``timeout_ms`` runs out
+    (the caller's assertion reports them)."""
+    js = """([sel, ids]) => { const f = document.querySelector(sel);
+              const d = f && f.contentDocument;
+              if (!d) return ids;
+              const drawn = new Set();
+              for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
+                const m = (p.getAttribute('class') || '').match(/(?:^|\\s)zj-layer-(\\S+)/);
+                const b = p.getBoundingClientRect();
+                if (m && (b.width > 0 || b.height > 0)) drawn.add(m[1]);
+              }
+              return ids.filter(i => !drawn.has(i)); }"""
+    try:
+        page.wait_for_function(f"args => ({js})(args).length === 0", arg=[FOLIUM_IFRAME, ids],
+                               polling=100, timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 - a timeout: report what is missing
+        pass
+    return page.evaluate(js, [FOLIUM_IFRAME, ids])
+
+
+def map_view(page) -> str:
+    """The live map's centre, zoom and size, for a failure message."""
+    try:
+        v = map_js(folium_frame(page), "const c = map.getCenter(), s = map.getSize();"
+                   "return [c.lat, c.lng, map.getZoom(), s.x, s.y];")
+        return f"centre {v[0]:.4f}, {v[1]:.4f} zoom {v[2]} size {v[3]}×{v[4]} px"
+    except Exception as exc:  # noqa: BLE001 - diagnostics only
+        return f"view unknown ({type(exc).__name__})"
 
 
 def wait_for_map_with(page, text: str, stable_ms: int = 800):

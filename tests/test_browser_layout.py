@@ -31,8 +31,8 @@ import layers
 from geo.errors import ZJError
 from layers.webmap import sequence
 from tests.browser_support import (ARTIFACTS, FOLIUM_IFRAME, TIMEOUT_MS, Session, area, expected_default,
-    folium_frame, intersection, map_js, open_app, overlaps, query, skip_without_chromium,
-    wait_for_shape_count, wait_for_stable_layout)
+    folium_frame, intersection, map_js, map_view, open_app, overlaps, query, skip_without_chromium,
+    wait_for_layers, wait_for_shape_count, wait_for_stable_layout)
 
 pytestmark = skip_without_chromium
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
@@ -74,6 +74,7 @@ class Shown:
     label_error: str | None = None
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    view: str = ""
 
     def visible_map(self) -> dict | None:
         """The Leaflet container's box clipped to the iframe and the window."""
@@ -153,7 +154,8 @@ def shown(request, app_url, browser) -> Shown:
         if meeting:
             folium_frame(s.page).locator(".zj-title").wait_for(timeout=TIMEOUT_MS)
         wait_for_shape_count(s.page, at_least=expected_default()[1])
-        result = Shown(name, width, height, meeting, wait_for_stable_layout(s.page))
+        wait_for_layers(s.page, PLAN_LAYERS)  # a slow machine draws them after the first count
+        result = Shown(name, width, height, meeting, wait_for_stable_layout(s.page), view=map_view(s.page))
         s.screenshot(name)
         try:
             result.labels = _labels_on(s, meeting)
@@ -209,7 +211,7 @@ def test_default_plan_features_are_unobstructed(shown):
     drawn = {p["layer"] for p in paths}
     missing = [i for i in PLAN_LAYERS if i not in drawn]
     assert not missing, (f"{shown.name}: no SVG path of class zj-layer-<id> for default plan layers {missing} "
-                         f"(found classes for {sorted(drawn)})")
+                         f"(found classes for {sorted(drawn)}; map {shown.view})")
     on_map = [p for p in paths if p["layer"] in PLAN_LAYERS and intersection(p["box"], seen) is not None]
     hidden = [f"{p['layer']} {_fmt(p['box'])} under {c['name']} {_fmt(c['box'])}"
               for p in on_map for c in shown.controls() if overlaps(p["box"], c["box"])]

@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from layers.io import project
-from tests.browser_support import choose, CHROMIUM, TIMEOUT_MS, Session, folium_frame, map_js, open_app, wait_for_map_with
+from tests.browser_support import (choose, CHROMIUM, TIMEOUT_MS, Session, folium_frame, map_js, open_app, open_import,
+                                   open_project, wait_for_map_with)
 from tests.test_app_import import parcels
 from tests.test_import import write_shp_zip
 
@@ -30,18 +31,12 @@ def _overlays(page) -> list[str]:
     return folium_frame(page).locator(".zj-legend li").all_inner_texts()
 
 
-def _open_import(s: Session):
-    sidebar = s.page.get_by_test_id("stSidebarUserContent")
-    sidebar.get_by_text("导入图层与项目", exact=True).click()
-    return sidebar
-
-
 def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser, tmp_path):
     shp = write_shp_zip(parcels().to_crs("EPSG:4550"), tmp_path, "控规", encoding="GBK", prj=False, cpg=False)
     s = Session(browser, viewport=(1400, 1300))
     try:
         open_app(s, f"{app_url}/?base=none")
-        sidebar = _open_import(s)
+        sidebar = open_import(s)
         sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="图层文件") \
             .locator('input[type="file"]').set_input_files(str(shp))
         sidebar.get_by_role("button", name="导入", exact=True).click()
@@ -74,11 +69,7 @@ def test_gk_shapefile_to_map_boundary_check_project_and_reopen(app_url, browser,
     try:
         open_app(s2, f"{app_url}/?base=none")
         assert not any("控规" in t for t in _overlays(s2.page))
-        sidebar = _open_import(s2)
-        sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="打开项目文件") \
-            .locator('input[type="file"]').set_input_files(str(saved))
-        sidebar.get_by_role("button", name="打开项目", exact=False).click()
-        expect(sidebar.get_by_text("已打开项目", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+        open_project(s2, saved)
         wait_for_map_with(s2.page, "⬆ 控规")
         s2.screenshot("app_project_reopened")
         assert not s2.errors, s2.errors
@@ -106,7 +97,7 @@ def test_hostile_uploads_are_messages_and_imported_text_stays_text(app_url, brow
     s = Session(browser, viewport=(1400, 1300))
     try:
         open_app(s, f"{app_url}/?base=none")
-        sidebar = _open_import(s)
+        sidebar = open_import(s)
         uploader = sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="图层文件")
 
         def upload(path):

@@ -13,10 +13,9 @@ import shapely
 from playwright.sync_api import expect
 
 from layers.io import project
-from tests.browser_support import CHROMIUM, TIMEOUT_MS, Session, folium_frame, open_app, wait_for_map_with
+from tests.browser_support import (CHROMIUM, TIMEOUT_MS, Session, choose, folium_frame, open_app, open_import,
+                                   open_project, wait_for_map_with)
 from tests.landuse_synth import write_parcels
-from tests.browser_support import choose
-from tests.test_browser_project import _open_import
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -51,7 +50,7 @@ def _wait_for_legend(page, texts: list[str]) -> None:
 
 
 def _upload_layer(s: Session, path: Path) -> None:
-    sidebar = _open_import(s)
+    sidebar = open_import(s)
     uploader = sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="图层文件")
     uploader.locator('input[type="file"]').set_input_files(str(path))
     expect(uploader.get_by_text(re.compile("^" + re.escape(path.name[:2])))).to_be_visible(timeout=TIMEOUT_MS)
@@ -77,7 +76,7 @@ def test_category_style_legend_saved_and_reopened(app_url, browser, tmp_path):
         assert {"#E69F00", "#56B4E9", "#009E73"} <= set(colours), colours  # Okabe–Ito, most frequent first
         s.screenshot("app_style_category")
 
-        sidebar = _open_import(s) if not s.page.get_by_role("button", name="保存项目 (GeoPackage)").is_visible() \
+        sidebar = open_import(s) if not s.page.get_by_role("button", name="保存项目 (GeoPackage)").is_visible() \
             else s.page.get_by_test_id("stSidebarUserContent")
         with s.page.expect_download(timeout=TIMEOUT_MS) as dl:
             sidebar.get_by_role("button", name="保存项目 (GeoPackage)").click()
@@ -92,11 +91,7 @@ def test_category_style_legend_saved_and_reopened(app_url, browser, tmp_path):
     s2 = Session(browser, viewport=(1400, 1000))  # tomorrow: a new browser session
     try:
         open_app(s2, f"{app_url}/?base=none")
-        sidebar = _open_import(s2)
-        sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="打开项目文件") \
-            .locator('input[type="file"]').set_input_files(str(saved))
-        sidebar.get_by_role("button", name="打开项目", exact=False).click()
-        expect(sidebar.get_by_text("已打开项目", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+        open_project(s2, saved)
         wait_for_map_with(s2.page, "⬆ 地块")
         _wait_for_legend(s2.page, want)
         assert all(any(w in li for li in _legend(s2.page)) for w in want)

@@ -15,9 +15,8 @@ from playwright.sync_api import expect
 
 from geo.osm import extract_bounds, resolve_osm
 from layers.io import project
-from tests.browser_support import (choose, CHROMIUM, FOLIUM_IFRAME, TIMEOUT_MS, Session, folium_frame, open_app,
+from tests.browser_support import (choose, CHROMIUM, FOLIUM_IFRAME, TIMEOUT_MS, Session, folium_frame, open_app, open_project,
                                    wait_for_map_with, wait_for_shape_count)
-from tests.test_browser_project import _open_import
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -48,12 +47,7 @@ def test_all_towns_choropleth_and_table(app_url, browser, tmp_path, size):
     s = Session(browser, viewport=size)
     try:
         open_app(s, f"{app_url}/?base=none")
-        sidebar = _open_import(s)
-        uploader = sidebar.locator('[data-testid="stFileUploader"]').filter(has_text="打开项目文件")
-        uploader.locator('input[type="file"]').set_input_files(str(saved))
-        expect(uploader.get_by_text(re.compile("^towns"))).to_be_visible(timeout=TIMEOUT_MS)  # uploaded
-        sidebar.get_by_role("button", name="打开项目", exact=False).click()
-        expect(sidebar.get_by_text("已打开项目", exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+        open_project(s, saved)
         wait_for_map_with(s.page, "⬆ 街镇")
 
         s.page.locator(".st-key-panel button", has_text="覆盖检查").click()

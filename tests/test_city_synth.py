@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -17,21 +16,19 @@ from tests.city_synth import CRS, write_city
 def city(tmp_path_factory):
     folder = tmp_path_factory.mktemp("city")
     pbf, zones = folder / "city.osm.pbf", folder / "towns.gpkg"
-    t0 = time.perf_counter()
     counts = write_city(pbf, n_side=60, towns=9, districts=3, zones_path=zones)
-    return pbf, zones, counts, time.perf_counter() - t0
+    return pbf, zones, counts
 
 
-def test_small_city_is_cheap_and_deterministic(city, tmp_path):
-    pbf, _, counts, seconds = city
-    assert seconds < 2
+def test_small_city_is_deterministic(city, tmp_path):
+    pbf, _, counts = city
     again = write_city(tmp_path / "again.osm.pbf", n_side=60, towns=9, districts=3)
     assert again["nodes"] == counts["nodes"] and again["ways"] == counts["ways"]
     assert (tmp_path / "again.osm.pbf").read_bytes() == pbf.read_bytes()
 
 
 def test_small_city_parses_with_load_osm(city, tmp_path):
-    pbf, _, counts, _ = city
+    pbf, _, counts = city
     ex = osm.load_osm(pbf, cache_dir=tmp_path)
     assert counts["walk_nodes"] == 60 * 60  # every junction is on a street here
     walk_nodes = np.unique(np.concatenate([np.asarray(n) for n in ex.walk["nodes"]]))
@@ -63,7 +60,7 @@ def test_small_city_parses_with_load_osm(city, tmp_path):
 
 
 def test_towns_partition_the_square_and_have_names_and_districts(city):
-    _, zones, counts, _ = city
+    _, zones, counts = city
     towns = gpd.read_file(zones, layer="towns").to_crs(CRS)
     districts = gpd.read_file(zones, layer="districts").to_crs(CRS)
     assert len(towns) == counts["towns"] == 9 and towns["name"].is_unique

@@ -14,8 +14,13 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from streamlit.testing.v1 import AppTest
+
 from geo.osm import extract_bounds, resolve_osm
+from layers import coverage as cov
+from layers.io import project
 from layers.text import t
+from tests.conftest import ROOT, open_project
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -73,7 +78,8 @@ def test_every_zone_at_once_table_downloads_and_map(app, downloads):
     assert len(table) == 9 and pd.api.types.is_float_dtype(share)
     assert share.dropna().between(0, 100).all() and share.isna().sum() == 1
     verdicts = table[t("zh", "covz_col_meets").format(target="85%")].tolist()
-    assert set(verdicts) <= {"✓ 达标", "✗ 未达标", "—"} and verdicts.count("—") == 1
+    assert set(verdicts) <= {"✓ 达标", "✗ 未达标", "无需求"} and verdicts.count("无需求") == 1
+    assert verdicts[share.isna().to_numpy().argmax()] == "无需求"  # the empty share says why
     assert (table[t("zh", "covz_col_buffer")].dropna() >= share.dropna() - 1e-9).all()
     # the CSV: UTF-8 with a BOM, the table as shown
     csv = downloads["covz_csv"]
@@ -153,3 +159,27 @@ def test_zones_without_demand_and_far_away_are_messages(app):
     assert len(app.error) == 1 and "不覆盖" in app.error[0].value
     assert "coverage_zones" not in app.session_state
     assert any(m for m in app.radio if m.key == "cov_mode")  # the app is still up
+
+
+def test_a_project_keeps_the_all_zones_mode_and_follows_a_renamed_layer(app):
+    """Saved as the app's button saves it; opened in a session that has a layer of the same
+    name already: the zones choice follows the project's layer to its new name."""
+    _zones_mode(app, {"街镇": grid()}, "mine:街镇")
+    app.selectbox(key="covz_col").set_value("code").run()
+    data = project.to_bytes(project.Project(
+        name="t", layers=dict(app.session_state["imported"]),
+        coverage={"settings": cov.settings_from_state(app.session_state, "zh")}))
+
+    at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at2.run()
+    at2.session_state["imported"] = {"街镇": grid(2)}  # the planner's own 街镇, not the project's
+    at2.run()
+    open_project(at2, "街镇.gpkg", data)
+    assert not at2.exception and not at2.error
+    assert list(at2.session_state["imported"]) == ["街镇", "街镇 (2)"]
+    assert at2.radio(key="cov_mode").value == "zones"
+    assert at2.selectbox(key="covz_zones").value == "mine:街镇 (2)"
+    assert at2.selectbox(key="covz_col").value == "code"
+    _run(at2)  # one click runs the saved check on the project's zones (9), not the session's (4)
+    res = at2.session_state["coverage_zones"]["result"]
+    assert len(res.table) == 9 and res.check == "green5" and res.zone_column == "code"

@@ -192,6 +192,23 @@ def test_coverage_settings_round_trip_and_hostile_values():
     assert cov.state_from_settings({"area": "mine:"}, "zh", []) == {}
 
 
+
+def test_all_zones_settings_round_trip_and_follow_a_renamed_layer():
+    state = {"cov_src": "test", "cov_mode": "zones", "covz_zones": "mine:街镇", "covz_col": "街镇名称"}
+    saved = json.loads(json.dumps(cov.settings_from_state(state, "zh")))
+    assert saved == {"source": "test", "mode": "zones", "all_zones": "mine:街镇", "all_zones_column": "街镇名称"}
+    assert cov.state_from_settings(saved, "en", ["街镇"]) == state
+    assert cov.state_from_settings(saved, "zh", []) == {k: v for k, v in state.items() if k != "covz_zones"}
+    assert cov.state_from_settings({"all_zones": cov.DISTRICTS, "mode": "towns"}, "zh", []) == \
+        {"covz_zones": cov.DISTRICTS}  # an unknown mode is dropped
+    # the project's 街镇 joined a session that had one: its settings follow it to 街镇 (2)
+    more = {**saved, "area": "mine:街镇", "own_green": "街镇", "zones": "别的"}
+    moved = cov.renamed_settings(more, {"街镇": "街镇 (2)"})
+    assert moved["all_zones"] == "mine:街镇 (2)" and moved["area"] == "mine:街镇 (2)"
+    assert moved["own_green"] == "街镇 (2)" and moved["zones"] == "别的" and moved["all_zones_column"] == "街镇名称"
+    assert more["all_zones"] == "mine:街镇"  # the project's own record is not changed
+    assert cov.renamed_settings(["not", "a", "dict"], {"a": "b"}) == ["not", "a", "dict"]
+
 def test_map_layer_escapes_attribute_text_and_shifts_for_gcj02():
     import folium
     from geo.chinacoords import wgs84_to_gcj02

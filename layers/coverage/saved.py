@@ -6,8 +6,9 @@ from typing import Any, NamedTuple
 from geo import coverage
 from layers.coverage.areas import AREAS
 from layers.coverage.inputs import DEMAND_KINDS
+from layers.coverage.zonal import DISTRICTS
 
-__all__ = ["SETTING_KEYS", "settings_from_state", "state_from_settings"]
+__all__ = ["SETTING_KEYS", "renamed_settings", "settings_from_state", "state_from_settings"]
 
 
 class _Range(NamedTuple):
@@ -38,6 +39,9 @@ SETTING_KEYS: dict[str, tuple[str, Any]] = {
     # demand "parcels": the parcel layer, its land-use code column, its weight column (or "area")
     "parcels": ("cov_parcels", "layer"), "parcels_code": ("cov_parcels_code", str),
     "parcels_weight": ("cov_parcels_weight", str),
+    # the "all zones" mode: Shanghai's districts (DISTRICTS) or "mine:<layer>", its name column
+    "mode": ("cov_mode", ("area", "zones")),
+    "all_zones": ("covz_zones", "zones"), "all_zones_column": ("covz_col", str),
 }
 
 
@@ -84,6 +88,8 @@ def state_from_settings(saved: dict, lang: str, layer_names) -> dict:
             ok = isinstance(value, str) and len(value) < 1000
         elif allowed == "area":
             ok = isinstance(value, str) and (value in AREAS or (value.startswith("mine:") and value[5:] in names))
+        elif allowed == "zones":
+            ok = isinstance(value, str) and (value == DISTRICTS or (value.startswith("mine:") and value[5:] in names))
         elif allowed == "layer":
             ok = isinstance(value, str) and (value in names or value == "—")
         elif isinstance(allowed, _Range):
@@ -95,4 +101,21 @@ def state_from_settings(saved: dict, lang: str, layer_names) -> dict:
             ok = isinstance(value, str) and value in allowed
         if ok:
             out[_widget_key(name, src)] = value
+    return out
+
+
+def renamed_settings(saved: dict, new_names: dict[str, str]) -> dict:
+    """``saved`` with its layer references (``"mine:<layer>"`` and own-layer names) following
+    the layers renamed when the project joined the current work (``old -> new``)."""
+    if not isinstance(saved, dict) or not new_names:
+        return saved
+    out = dict(saved)
+    for name, (_, allowed) in SETTING_KEYS.items():
+        value = out.get(name)
+        if not isinstance(value, str):
+            continue
+        if allowed in ("area", "zones") and value.startswith("mine:") and value[5:] in new_names:
+            out[name] = "mine:" + new_names[value[5:]]
+        elif allowed == "layer" and value in new_names:
+            out[name] = new_names[value]
     return out

@@ -23,10 +23,12 @@ from geo.errors import CoverageError
 from layers.coverage.areas import area_geometry, extract_share
 from layers.coverage.inputs import geo_demand_kind, load_inputs, pad_bbox
 
-__all__ = ["CITY", "district_zones", "run_zones"]
+__all__ = ["CITY", "DISTRICTS", "district_zones", "run_zones"]
 
 #: The area name of the whole city (the union of its districts).
 CITY = "shanghai"
+#: The zones choice of Shanghai's 16 districts (the others are ``"mine:<imported layer>"``).
+DISTRICTS = "districts"
 
 
 def district_zones() -> gpd.GeoDataFrame:

@@ -27,7 +27,7 @@ __all__ = ["DISTRICTS", "choose", "csv_bytes", "map_args", "render", "render_res
 ss = st.session_state
 
 #: The zones choice of Shanghai's 16 districts (the others are "mine:<imported layer>").
-DISTRICTS = "districts"
+DISTRICTS = cov.DISTRICTS
 #: Names of a name column, most likely first (a towns layer: 街镇名称, name, …).
 _NAME_HINTS = ("name", "名称", "街镇", "街道", "乡镇", "town", "jdmc", "xzqmc", "mc")
 _POLYGONS = ["Polygon", "MultiPolygon"]
@@ -182,7 +182,9 @@ def table(res: Any, lang: str, en_column: str | None = None) -> tuple[pd.DataFra
     if res.target is not None:  # the verdict beside the share: what a planner sorts and reads first
         met = {True: f"✓ {t(lang, 'cov_met')}", False: f"✗ {t(lang, 'cov_not_met')}"}
         header = t(lang, "covz_col_meets").format(target=f"{100 * res.target:g}%")
-        cols[header] = [met.get(v, "—") if v is not None and v == v else "—" for v in tab["meets_target"].tolist()]
+        none = t(lang, "covz_no_demand")  # the share is empty there: say why, not "None"
+        cols[header] = [none if n == 0 else met.get(v, "—") if v is not None and v == v else "—"
+                        for v, n in zip(tab["meets_target"].tolist(), tab["units"].tolist())]
     percent = [share, t(lang, "covz_col_buffer")]
     cols[percent[1]] = 100 * tab["share_buffer"].to_numpy(dtype=float)
     for c in tab.columns:

@@ -60,8 +60,8 @@ def _open(lang: str, data: bytes, name: str) -> None:
         if (v.title, v.layers, v.bounds, v.centre, v.zoom) not in have:
             number += 1
             ss.seq_views = ss.seq_views + [replace(v, id=f"saved_{number}")]
-    ss.pending_coverage = cov.state_from_settings((loaded.coverage or {}).get("settings", {}), lang,
-                                                  ss.imported)
+    saved = cov.renamed_settings((loaded.coverage or {}).get("settings", {}), new_names)
+    ss.pending_coverage = cov.state_from_settings(saved, lang, ss.imported)
     ss.prj_nonce = ss.get("prj_nonce", 0) + 1
     ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings)) + \
         (t(lang, "prj_opened_views").format(views=len(opened_views)) if opened_views else "") + \

@@ -12,6 +12,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pytest
 import shapely
 
 from streamlit.testing.v1 import AppTest
@@ -183,3 +184,40 @@ def test_a_project_keeps_the_all_zones_mode_and_follows_a_renamed_layer(app):
     _run(at2)  # one click runs the saved check on the project's zones (9), not the session's (4)
     res = at2.session_state["coverage_zones"]["result"]
     assert len(res.table) == 9 and res.check == "green5" and res.zone_column == "code"
+
+
+def test_a_project_shows_its_zones_result_again_without_a_run(app, downloads, monkeypatch, tmp_path):
+    """Run, save with the app's own button, open in a new session: the same table and map,
+    no check run; a damaged record is a note and the rest of the project still opens."""
+    _zones_mode(app, {"街镇": grid()}, "mine:街镇")
+    _run(app)
+    before = next(d.value for d in app.dataframe if t("zh", "covz_col_zone") in d.value.columns)
+    data = downloads["prj_save"]()  # the deferred download: what the button writes
+
+    at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at2.run()
+    at2.session_state["imported"] = {"街镇": grid(2)}
+    at2.run()
+    import layers.coverage.zonal as zonal
+    monkeypatch.setattr(zonal, "zone_coverage", lambda *a, **k: pytest.fail("the check ran again"))
+    open_project(at2, "街镇.gpkg", data)
+    assert not at2.exception and not at2.error
+    kept = at2.session_state["coverage_zones"]
+    assert kept["choice"] == "mine:街镇 (2)" and kept["zones_label"]["zh"] == "⬆ 街镇 (2)"
+    after = next(d.value for d in at2.dataframe if t("zh", "covz_col_zone") in d.value.columns)
+    pd.testing.assert_frame_equal(after, before)
+    assert "zjChoropleth" in _map_script(at2)
+    path = tmp_path / "zones.gpkg"  # the GeoPackage download is written again from the kept result
+    path.write_bytes(kept["gpkg"])
+    assert pyogrio.list_layers(path)[:, 0].tolist() == ["zones", "gaps", "table"]
+
+    # a damaged record: the layers open, the result is left out with a note
+    loaded = project.from_bytes(data)
+    loaded.coverage["zones_result"]["target"] = 7
+    at3 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at3.run()
+    open_project(at3, "坏.gpkg", project.to_bytes(loaded))
+    assert not at3.exception and "coverage_zones" not in at3.session_state
+    assert list(at3.session_state["imported"]) == ["街镇"]
+    message = at3.session_state["imp_message"]
+    assert "已打开项目" in message and "项目中的分区结果无法使用 (target)" in message

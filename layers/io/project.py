@@ -10,7 +10,7 @@ how layers and drawings are encoded: :mod:`layers.io.projecttables`):
     ``key``/``value`` rows; every value is JSON text. Keys: ``format`` (:data:`FORMAT_NAME`,
     how :func:`load` knows the file is a project), ``format_version``, ``app_version``,
     ``name``, ``created``, ``saved``, ``coverage``, ``view``, ``layer_count``, ``drawing_count``,
-    ``styles`` (layer name → :meth:`layers.styling.Style.to_dict`; checked on loading by
+    ``frame_count``, ``styles`` (layer name → :meth:`layers.styling.Style.to_dict`; checked on loading by
     :meth:`~layers.styling.Style.from_dict` against the layer read, a style that does not fit
     is left out and counted in :attr:`Project.notes`).
 ``project_layers``  (attributes only)
@@ -21,6 +21,10 @@ how layers and drawings are encoded: :mod:`layers.io.projecttables`):
     The imported layers. Columns are stored as ``c0``, ``c1``... (SQLite column names are
     case-insensitive and some names clash with GPKG's own), their real names and dtypes
     are in ``project_layers.columns``.
+``project_frames``  (attributes only) and ``frame_000``, ``frame_001``, ...
+    Further frames the app keeps with the project (a check by zones: its zones, gaps and
+    sums), indexed and encoded as the layers are; ``table_name``, ``frame_key`` (e.g.
+    ``zones_result/zones``). Not layers of the planner's: they are never imported as such.
 ``drawings``  (EPSG:4326)
     The planner's drawings, in order: ``position``, ``properties`` (JSON text), ``extra``
     (JSON text: other top-level keys of the GeoJSON feature) and the geometry.
@@ -53,7 +57,7 @@ from layers.io.projecttables import (check_sqlite_header, corrupt, decode_drawin
                                      encode_drawings, encode_frame, geometry_type, not_project, read_styles,
                                      read_table)
 
-__all__ = ["APP_VERSION", "DRAWINGS_TABLE", "FORMAT_NAME", "FORMAT_VERSION", "LAYERS_TABLE", "MAX_PROJECT_BYTES",
+__all__ = ["APP_VERSION", "DRAWINGS_TABLE", "FORMAT_NAME", "FORMAT_VERSION", "FRAMES_TABLE", "LAYERS_TABLE", "MAX_PROJECT_BYTES",
            "META_TABLE", "SUFFIX", "Project", "cleanup_stale_temps", "from_bytes", "load", "save", "temp_paths",
            "to_bytes"]
 
@@ -70,6 +74,7 @@ SUFFIX = ".gpkg"
 
 META_TABLE = "project_meta"
 LAYERS_TABLE = "project_layers"
+FRAMES_TABLE = "project_frames"
 DRAWINGS_TABLE = "drawings"
 _TEMP_TAG = TEMP_TAG  # ending of the temporary folders: ".<target name>.<pid>.<random>.saving"
 _GPKG = "GPKG"
@@ -83,7 +88,9 @@ class Project:
     comes back as 0..n-1). ``drawings`` are GeoJSON features as the app stores them.
     ``coverage`` and ``view`` must be JSON-able. Timestamps are ISO 8601 strings (UTC).
     ``styles`` maps a layer's name to its style (``Style.to_dict()``); only those of ``layers``
-    are saved. ``notes`` (read only): what :func:`load` left out (styles not fitting their layer).
+    are saved. ``frames``: further frames the app keeps (key → GeoDataFrame, any CRS kept;
+    e.g. a check by zones, ``layers.coverage.zonesaved``). ``notes`` (read only): what
+    :func:`load` left out (styles not fitting their layer).
     """
 
     name: str = ""
@@ -92,6 +99,7 @@ class Project:
     coverage: dict = field(default_factory=dict)
     view: dict = field(default_factory=dict)
     styles: dict[str, dict] = field(default_factory=dict)
+    frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     notes: list[Bilingual] = field(default_factory=list)
     created: str = field(default_factory=lambda: _now())
     saved: str = ""
@@ -142,28 +150,40 @@ def to_bytes(project: Project) -> bytes:
 def _write_project(project: Project, tmp: Path, saved: str) -> None:
     if not isinstance(project, Project):
         raise ProjectFileError("not a Project", "不是项目对象")
-    rows = []
-    for i, (name, gdf) in enumerate((project.layers or {}).items()):
-        if not isinstance(gdf, gpd.GeoDataFrame):
-            raise ProjectFileError(f"layer '{name}' is not a GeoDataFrame", f"图层 '{name}' 不是 GeoDataFrame")
-        table = f"layer_{i:03d}"
-        frame, columns = encode_frame(gdf, str(name))
-        _write_table(frame, tmp, table)
-        rows.append({"position": i, "table_name": table, "layer_name": str(name),
-                     "geometry_column": gdf.geometry.name, "columns": dumps(columns), "rows": len(gdf)})
+    rows = _write_frames(project.layers, tmp, "layer", "layer_name")
+    _write_table(_index(rows, "layer_name"), tmp, LAYERS_TABLE)
+    frames = _write_frames(project.frames, tmp, "frame", "frame_key")
+    if frames:
+        _write_table(_index(frames, "frame_key"), tmp, FRAMES_TABLE)
     drawings = encode_drawings(project.drawings or [])
     _write_table(drawings, tmp, DRAWINGS_TABLE)
-    layers = pd.DataFrame(rows, columns=["position", "table_name", "layer_name", "geometry_column", "columns",
-                                         "rows"]).astype({"position": "int64", "rows": "int64"})
-    _write_table(layers, tmp, LAYERS_TABLE)
     meta = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "app_version": APP_VERSION,
             "name": str(project.name or ""), "created": str(project.created or saved), "saved": saved,
             "coverage": project.coverage or {}, "view": project.view or {},
-            "layer_count": len(rows), "drawing_count": len(drawings),
+            "layer_count": len(rows), "frame_count": len(frames), "drawing_count": len(drawings),
             "styles": {str(k): v for k, v in (project.styles or {}).items() if k in (project.layers or {})}}
     # written last: a file without it is never taken for a project
     _write_table(pd.DataFrame({"key": list(meta), "value": [dumps(v, what=k) for k, v in meta.items()]}),
                  tmp, META_TABLE)
+
+
+def _write_frames(frames: dict | None, tmp: Path, prefix: str, key: str) -> list[dict]:
+    """Write each frame as table ``<prefix>_000``...; their index rows."""
+    rows = []
+    for i, (name, gdf) in enumerate((frames or {}).items()):
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            raise ProjectFileError(f"layer '{name}' is not a GeoDataFrame", f"图层 '{name}' 不是 GeoDataFrame")
+        table = f"{prefix}_{i:03d}"
+        frame, columns = encode_frame(gdf, str(name))
+        _write_table(frame, tmp, table)
+        rows.append({"position": i, "table_name": table, key: str(name),
+                     "geometry_column": gdf.geometry.name, "columns": dumps(columns), "rows": len(gdf)})
+    return rows
+
+
+def _index(rows: list[dict], key: str) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["position", "table_name", key, "geometry_column", "columns", "rows"]
+                        ).astype({"position": "int64", "rows": "int64"})
 
 
 def _write_table(frame: pd.DataFrame, path: Path, table: str) -> None:
@@ -255,15 +275,8 @@ def _read_meta(path: Path) -> dict:
 
 
 def _read_project(path: Path, meta: dict, tables: set[str]) -> Project:
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    if int(meta.get("layer_count", 0)):
-        index = read_table(path, LAYERS_TABLE, read_geometry=False).sort_values("position")
-        if len(index) != int(meta["layer_count"]):
-            raise corrupt(path, "layer list incomplete")
-        for row in index.itertuples(index=False):
-            if row.table_name not in tables:
-                raise corrupt(path, f"table {row.table_name} missing")
-            layers[str(row.layer_name)] = decode_frame(path, row)
+    layers = _read_frames(path, tables, LAYERS_TABLE, "layer_name", int(meta.get("layer_count", 0)))
+    frames = _read_frames(path, tables, FRAMES_TABLE, "frame_key", int(meta.get("frame_count", 0)))
     drawings = decode_drawings(path, DRAWINGS_TABLE) if DRAWINGS_TABLE in tables else []
     if len(drawings) != int(meta.get("drawing_count", 0)):
         raise corrupt(path, "drawings incomplete")
@@ -272,5 +285,23 @@ def _read_project(path: Path, meta: dict, tables: set[str]) -> Project:
         raise corrupt(path, "coverage/view")
     styles, notes = read_styles(meta.get("styles"), layers)
     return Project(name=str(meta.get("name") or ""), layers=layers, drawings=drawings, coverage=coverage,
-                   view=view, styles=styles, notes=notes, created=str(meta.get("created") or ""), saved=str(meta.get("saved") or ""),
+                   view=view, styles=styles, frames=frames, notes=notes, created=str(meta.get("created") or ""), saved=str(meta.get("saved") or ""),
                    app_version=str(meta.get("app_version") or ""), format_version=int(meta["format_version"]))
+
+
+def _read_frames(path: Path, tables: set[str], index_table: str, key: str, count: int
+                 ) -> dict[str, gpd.GeoDataFrame]:
+    """The frames listed in ``index_table`` (``count`` of them, as the meta says)."""
+    out: dict[str, gpd.GeoDataFrame] = {}
+    if not count:
+        return out
+    if index_table not in tables:
+        raise corrupt(path, f"table {index_table} missing")
+    index = read_table(path, index_table, read_geometry=False).sort_values("position")
+    if len(index) != count:
+        raise corrupt(path, f"{index_table} incomplete")
+    for row in index.itertuples(index=False):
+        if row.table_name not in tables:
+            raise corrupt(path, f"table {row.table_name} missing")
+        out[str(getattr(row, key))] = decode_frame(path, row)
+    return out

@@ -15,14 +15,15 @@ import streamlit as st
 
 from geo import osmtags
 from geo.citywide.batch import STAGE_SHARES, progress_share, time_left
-from geo.errors import CoverageError
+from geo.bilingual import Bilingual
+from geo.errors import CoverageError, ZJError
 from layers import coverage as cov
 from layers.coverage import report as coverage_report
 from layers.text import t, text
 from layers.ui import state
 from layers.ui.common import guarded, md
 
-__all__ = ["DISTRICTS", "choose", "csv_bytes", "map_args", "render", "render_result", "table"]
+__all__ = ["DISTRICTS", "choose", "csv_bytes", "map_args", "record", "render", "render_result", "restore", "table"]
 
 ss = st.session_state
 
@@ -131,14 +132,47 @@ def _run(lang: str, src: str, path: str | None, check: str, demand: str, params:
                             own=own, parcels=parcels, progress=shown)
     finally:
         shown.close()
+    _store(res, choice, en_column)
+
+
+def _store(res: Any, choice: str, en_column: str | None) -> None:
+    """Show ``res`` (run now, or from a project) as the tab's result; fly the map to its zones."""
     n = ss.get("coverage_zones_n", 0) + 1
     ss.coverage_zones_n = n
     label = {lg: t(lg, "covz_districts") if choice == DISTRICTS else f"⬆ {choice[5:]}" for lg in ("zh", "en")}
     ss.coverage_zones = {
-        "id": n, "result": res, "en_column": en_column, "zones_label": label, "gpkg": _gpkg_bytes(res),
-        "title": {lg: f"{t(lg, 'covz_title')} · {cov.label(cov.CHECK_LABELS, check, lg)}" for lg in ("zh", "en")}}
+        "id": n, "result": res, "choice": choice, "en_column": en_column, "zones_label": label,
+        "gpkg": _gpkg_bytes(res),
+        "title": {lg: f"{t(lg, 'covz_title')} · {cov.label(cov.CHECK_LABELS, res.check, lg)}" for lg in ("zh", "en")}}
     x0, y0, x1, y1 = (float(v) for v in res.zones.total_bounds)
     ss.fly = (x0, y0, x1, y1)
+
+
+def record() -> tuple[dict, dict[str, gpd.GeoDataFrame]] | None:
+    """The tab's last result as a project keeps it (JSON, frames), or None."""
+    res = ss.get("coverage_zones")
+    if res is None:
+        return None
+    meta, frames = cov.zone_record(res["result"])
+    return {**meta, "choice": res["choice"], "en_column": res["en_column"]}, frames
+
+
+def restore(meta: Any, frames: dict[str, gpd.GeoDataFrame], new_names: dict[str, str]) -> Bilingual | None:
+    """Show a project's kept result (:func:`record`), its zones layer renamed as the project's
+    layers were; a note when it cannot be used (the rest of the project still opens)."""
+    if not isinstance(meta, dict):
+        return None
+    try:
+        res = cov.zone_result(meta, frames)
+    except ZJError as exc:
+        return Bilingual(exc.zh, exc.en)
+    choice = meta.get("choice")
+    choice = choice if isinstance(choice, str) and len(choice) < 500 else DISTRICTS
+    if choice.startswith("mine:") and choice[5:] in new_names:
+        choice = "mine:" + new_names[choice[5:]]
+    en_column = meta.get("en_column")
+    _store(res, choice, en_column if isinstance(en_column, str) and en_column in res.zones else None)
+    return None
 
 
 def render(lang: str, src: str, path: str | None, check: str, demand: str, params: dict, own: dict,

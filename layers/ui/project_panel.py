@@ -11,6 +11,7 @@ from geo.errors import ZJError
 from layers import coverage as cov
 from layers.io import project, uploads
 from layers.text import t
+from layers.ui import coverage_zones
 from layers.webmap import bounds, sequence
 
 __all__ = ["render"]
@@ -19,11 +20,14 @@ ss = st.session_state
 
 
 def _project(lang: str) -> project.Project:
-    """The session's work as a project: imported layers, drawings, coverage settings, view."""
+    """The session's work as a project: imported layers, drawings, coverage settings and
+    figures (a check by zones: its result, to show again without a run), view."""
+    zones_result, frames = coverage_zones.record() or (None, {})
     return project.Project(
         name=t(lang, "app_title"), layers=dict(ss.imported), drawings=list(ss.drawings),
         coverage={"settings": cov.settings_from_state(ss, lang),
-                  "figures": (ss.get("coverage") or {}).get("figures")},
+                  "figures": (ss.get("coverage") or {}).get("figures"), "zones_result": zones_result},
+        frames=frames,
         styles={n: d for n, d in (ss.get("styles") or {}).items() if n in ss.imported},
         view={"layers": [s.id for s in layers.LAYERS if ss.get(f"layer_{s.id}")],
               "basemap": ss.basemap_value, "lang": lang,
@@ -62,10 +66,11 @@ def _open(lang: str, data: bytes, name: str) -> None:
             ss.seq_views = ss.seq_views + [replace(v, id=f"saved_{number}")]
     saved = cov.renamed_settings((loaded.coverage or {}).get("settings", {}), new_names)
     ss.pending_coverage = cov.state_from_settings(saved, lang, ss.imported)
+    zones_note = coverage_zones.restore((loaded.coverage or {}).get("zones_result"), loaded.frames, new_names)
     ss.prj_nonce = ss.get("prj_nonce", 0) + 1
     ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings)) + \
         (t(lang, "prj_opened_views").format(views=len(opened_views)) if opened_views else "") + \
-        "".join(f"\n- {note.get(lang)}" for note in loaded.notes)
+        "".join(f"\n- {note.get(lang)}" for note in [*loaded.notes, *([zones_note] if zones_note else [])])
     if renamed:
         ss.fly = bounds.bounds_of(renamed.values())
     st.rerun()

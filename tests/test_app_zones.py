@@ -207,6 +207,8 @@ def test_a_project_shows_its_zones_result_again_without_a_run(app, downloads, mo
     after = next(d.value for d in at2.dataframe if t("zh", "covz_col_zone") in d.value.columns)
     pd.testing.assert_frame_equal(after, before)
     assert "zjChoropleth" in _map_script(at2)
+    assert any("保存在项目文件 街镇.gpkg 中的结果" in c.value for c in at2.caption)  # said where it comes from
+    assert not any("保存在项目文件" in c.value for c in app.caption)  # a run of this session is not
     path = tmp_path / "zones.gpkg"  # the GeoPackage download is written again from the kept result
     path.write_bytes(kept["gpkg"])
     assert pyogrio.list_layers(path)[:, 0].tolist() == ["zones", "gaps", "table"]

@@ -101,6 +101,32 @@ def test_all_towns_choropleth_and_table(app_url, browser, tmp_path, size):
         s.screenshot(f"app_zones_{size[0]}x{size[1]}")
         assert not s.errors, s.errors
         assert not s.non_tile_blocked(), s.non_tile_blocked()
+        if size == (1920, 1080):  # the meeting tomorrow: the project shows the result without a run
+            with s.page.expect_download(timeout=TIMEOUT_MS) as dl:
+                s.page.get_by_role("button", name="保存项目 (GeoPackage)").click()
+            dl.value.save_as(tmp_path / "with_result.gpkg")
     finally:
         s.report(f"zones {size[0]}x{size[1]}")
         s.close()
+    if size != (1920, 1080):
+        return
+    s2 = Session(browser, viewport=size)
+    try:
+        open_app(s2, f"{app_url}/?base=none")
+        open_project(s2, tmp_path / "with_result.gpkg")
+        s2.page.wait_for_function(
+            """([sel, choro]) => { const f = document.querySelector(sel);
+                 const d = f && f.contentDocument;
+                 return !!d && d.querySelectorAll(choro).length === 9; }""",
+            arg=[FOLIUM_IFRAME, CHORO], timeout=TIMEOUT_MS)
+        wait_for_shape_count(s2.page, at_least=1)
+        legend = folium_frame(s2.page).locator(".zj-legend-choro")
+        assert "无需求 (1)" in legend.inner_text() and re.search(r"达标 \(2\)", legend.inner_text())
+        s2.page.locator(".st-key-panel button", has_text="覆盖检查").click()
+        panel = s2.page.locator(".st-key-zj_p_coverage")
+        expect(panel.get_by_text("分区统计表 (点击列标题排序)")).to_be_visible(timeout=TIMEOUT_MS)
+        s2.screenshot("app_zones_reopened_1920x1080")
+        assert not s2.errors, s2.errors
+    finally:
+        s2.report("zones reopened")
+        s2.close()

@@ -135,13 +135,15 @@ def _run(lang: str, src: str, path: str | None, check: str, demand: str, params:
     _store(res, choice, en_column)
 
 
-def _store(res: Any, choice: str, en_column: str | None) -> None:
-    """Show ``res`` (run now, or from a project) as the tab's result; fly the map to its zones."""
+def _store(res: Any, choice: str, en_column: str | None, from_project: str | None = None) -> None:
+    """Show ``res`` (run now, or from the project file named ``from_project``) as the tab's
+    result; fly the map to its zones."""
     n = ss.get("coverage_zones_n", 0) + 1
     ss.coverage_zones_n = n
     label = {lg: t(lg, "covz_districts") if choice == DISTRICTS else f"⬆ {choice[5:]}" for lg in ("zh", "en")}
     ss.coverage_zones = {
         "id": n, "result": res, "choice": choice, "en_column": en_column, "zones_label": label,
+        "from_project": from_project,
         "gpkg": _gpkg_bytes(res),
         "title": {lg: f"{t(lg, 'covz_title')} · {cov.label(cov.CHECK_LABELS, res.check, lg)}" for lg in ("zh", "en")}}
     x0, y0, x1, y1 = (float(v) for v in res.zones.total_bounds)
@@ -157,7 +159,8 @@ def record() -> tuple[dict, dict[str, gpd.GeoDataFrame]] | None:
     return {**meta, "choice": res["choice"], "en_column": res["en_column"]}, frames
 
 
-def restore(meta: Any, frames: dict[str, gpd.GeoDataFrame], new_names: dict[str, str]) -> Bilingual | None:
+def restore(meta: Any, frames: dict[str, gpd.GeoDataFrame], new_names: dict[str, str],
+            file_name: str = "") -> Bilingual | None:
     """Show a project's kept result (:func:`record`), its zones layer renamed as the project's
     layers were; a note when it cannot be used (the rest of the project still opens)."""
     if not isinstance(meta, dict):
@@ -171,7 +174,8 @@ def restore(meta: Any, frames: dict[str, gpd.GeoDataFrame], new_names: dict[str,
     if choice.startswith("mine:") and choice[5:] in new_names:
         choice = "mine:" + new_names[choice[5:]]
     en_column = meta.get("en_column")
-    _store(res, choice, en_column if isinstance(en_column, str) and en_column in res.zones else None)
+    _store(res, choice, en_column if isinstance(en_column, str) and en_column in res.zones else None,
+           from_project=file_name or "project")
     return None
 
 
@@ -256,6 +260,8 @@ def render_result(lang: str) -> None:
     r = res["result"]
     summary = r.summary()
     st.markdown(f"**{md(res['title'][lang])}** · {md(res['zones_label'][lang])}")
+    if res.get("from_project"):  # not computed in this session: say so, and how to compute again
+        st.caption(t(lang, "covz_from_project").format(file=md(res["from_project"])))
     c = st.columns(2) + st.columns(2)  # two by two: readable in the panel beside the map
     c[0].metric(t(lang, "cov_share"), _pct(r.share),
                 None if r.target is None else f"{t(lang, 'cov_target')} {100 * r.target:.0f}%",

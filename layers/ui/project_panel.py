@@ -66,7 +66,8 @@ def _open(lang: str, data: bytes, name: str) -> None:
             ss.seq_views = ss.seq_views + [replace(v, id=f"saved_{number}")]
     saved = cov.renamed_settings((loaded.coverage or {}).get("settings", {}), new_names)
     ss.pending_coverage = cov.state_from_settings(saved, lang, ss.imported)
-    zones_note = coverage_zones.restore((loaded.coverage or {}).get("zones_result"), loaded.frames, new_names)
+    zones_note = coverage_zones.restore((loaded.coverage or {}).get("zones_result"), loaded.frames, new_names,
+                                        file_name=name)
     ss.prj_nonce = ss.get("prj_nonce", 0) + 1
     ss.imp_message = t(lang, "prj_opened").format(layers=len(renamed), drawings=len(loaded.drawings)) + \
         (t(lang, "prj_opened_views").format(views=len(opened_views)) if opened_views else "") + \

@@ -223,3 +223,15 @@ def test_a_project_shows_its_zones_result_again_without_a_run(app, downloads, mo
     assert list(at3.session_state["imported"]) == ["街镇"]
     message = at3.session_state["imp_message"]
     assert "已打开项目" in message and "项目中的分区结果无法使用 (target)" in message
+
+    # a failure nobody foresaw while rebuilding: a note too, never a crash of the app
+    def broken(*args, **kwargs):
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(cov, "zone_result", broken)
+    at4 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at4.run()
+    open_project(at4, "街镇.gpkg", data)
+    assert not at4.exception and "coverage_zones" not in at4.session_state
+    assert list(at4.session_state["imported"]) == ["街镇"]
+    assert "项目中的分区结果无法使用 (RuntimeError)" in at4.session_state["imp_message"]

@@ -21,6 +21,7 @@ from geo.citywide import ZoneCoverage
 from geo.citywide.result import OUTSIDE_ZONE, WEIGHT_KEYS
 from geo.errors import ProjectFileError
 from layers.coverage.report import inputs_rows
+from layers.text import text
 
 __all__ = ["FRAME_KEYS", "zone_record", "zone_result"]
 
@@ -51,8 +52,8 @@ def zone_record(res: ZoneCoverage) -> tuple[dict, dict[str, gpd.GeoDataFrame]]:
 
 
 def _bad(what: str) -> ProjectFileError:
-    return ProjectFileError(f"the zones result in the project cannot be used ({what})",
-                            f"项目中的分区结果无法使用 ({what})")
+    message = text("covz_result_unusable").format(what=what)
+    return ProjectFileError(message.en, message.zh)
 
 
 def _number(value: Any, what: str, low: float = 0.0, high: float = math.inf) -> float:

@@ -280,6 +280,7 @@ TEXT: dict[str, Bilingual] = {
     "covz_col_of": Bilingual("覆盖率 (%) · {what}", "Share (%) · {what}"),
     "covz_outside": Bilingual("(不在任何分区内)", "(outside every zone)"),
     "covz_no_demand": Bilingual("无需求", "no demand"),
+    "covz_result_unusable": Bilingual("项目中的分区结果无法使用 ({what})", "the zones result in the project cannot be used ({what})"),
     "covz_from_project": Bilingual("保存在项目文件 {file} 中的结果 (打开时由各分区汇总重新算出); 按 \"计算全部分区\" 用当前数据重新计算。",
                                    "The result saved in the project file {file} (computed again from each zone's sums on "
                                    "opening); press \"Run for all zones\" to compute it from the current data."),

@@ -165,17 +165,19 @@ def restore(meta: Any, frames: dict[str, gpd.GeoDataFrame], new_names: dict[str,
     layers were; a note when it cannot be used (the rest of the project still opens)."""
     if not isinstance(meta, dict):
         return None
-    try:
-        res = cov.zone_result(meta, frames)
-    except ZJError as exc:
-        return Bilingual(exc.zh, exc.en)
     choice = meta.get("choice")
     choice = choice if isinstance(choice, str) and len(choice) < 500 else DISTRICTS
     if choice.startswith("mine:") and choice[5:] in new_names:
         choice = "mine:" + new_names[choice[5:]]
     en_column = meta.get("en_column")
-    _store(res, choice, en_column if isinstance(en_column, str) and en_column in res.zones else None,
-           from_project=file_name or "project")
+    try:
+        res = cov.zone_result(meta, frames)
+        _store(res, choice, en_column if isinstance(en_column, str) and en_column in res.zones else None,
+               from_project=file_name or "project")
+    except ZJError as exc:
+        return Bilingual(exc.zh, exc.en)
+    except Exception as exc:  # noqa: BLE001 - a file's shape nobody foresaw: a note, the project opens
+        return text("covz_result_unusable").format(what=type(exc).__name__)
     return None
 
 

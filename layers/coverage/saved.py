@@ -8,7 +8,7 @@ from layers.coverage.areas import AREAS
 from layers.coverage.inputs import DEMAND_KINDS
 from layers.coverage.zonal import DISTRICTS
 
-__all__ = ["SETTING_KEYS", "renamed_settings", "settings_from_state", "state_from_settings"]
+__all__ = ["SETTING_KEYS", "renamed_choice", "renamed_settings", "settings_from_state", "state_from_settings"]
 
 
 class _Range(NamedTuple):
@@ -46,6 +46,8 @@ SETTING_KEYS: dict[str, tuple[str, Any]] = {
 
 
 _MULTI = ("categories", "metro_distances_m")
+#: Settings that choose a fixed option or a planner's layer (``"mine:<layer>"``): their options.
+_CHOICES = {"area": AREAS, "zones": (DISTRICTS,)}
 
 
 def _widget_key(name: str, src: str) -> str:
@@ -86,10 +88,9 @@ def state_from_settings(saved: dict, lang: str, layer_names) -> dict:
         value = saved[name]
         if allowed is str:
             ok = isinstance(value, str) and len(value) < 1000
-        elif allowed == "area":
-            ok = isinstance(value, str) and (value in AREAS or (value.startswith("mine:") and value[5:] in names))
-        elif allowed == "zones":
-            ok = isinstance(value, str) and (value == DISTRICTS or (value.startswith("mine:") and value[5:] in names))
+        elif isinstance(allowed, str) and allowed in _CHOICES:
+            ok = isinstance(value, str) and (value in _CHOICES[allowed]
+                                             or (value.startswith("mine:") and value[5:] in names))
         elif allowed == "layer":
             ok = isinstance(value, str) and (value in names or value == "—")
         elif isinstance(allowed, _Range):
@@ -114,8 +115,15 @@ def renamed_settings(saved: dict, new_names: dict[str, str]) -> dict:
         value = out.get(name)
         if not isinstance(value, str):
             continue
-        if allowed in ("area", "zones") and value.startswith("mine:") and value[5:] in new_names:
-            out[name] = "mine:" + new_names[value[5:]]
+        if isinstance(allowed, str) and allowed in _CHOICES:
+            out[name] = renamed_choice(value, new_names)
         elif allowed == "layer" and value in new_names:
             out[name] = new_names[value]
     return out
+
+
+def renamed_choice(value: str, new_names: dict[str, str]) -> str:
+    """A ``"mine:<layer>"`` choice following its layer's new name (any other value as it is)."""
+    if value.startswith("mine:") and value[5:] in new_names:
+        return "mine:" + new_names[value[5:]]
+    return value

@@ -166,9 +166,7 @@ def restore(meta: Any, frames: dict[str, gpd.GeoDataFrame], new_names: dict[str,
     if not isinstance(meta, dict):
         return None
     choice = meta.get("choice")
-    choice = choice if isinstance(choice, str) and len(choice) < 500 else DISTRICTS
-    if choice.startswith("mine:") and choice[5:] in new_names:
-        choice = "mine:" + new_names[choice[5:]]
+    choice = cov.renamed_choice(choice, new_names) if isinstance(choice, str) and len(choice) < 500 else DISTRICTS
     en_column = meta.get("en_column")
     try:
         res = cov.zone_result(meta, frames)
@@ -223,7 +221,7 @@ def table(res: Any, lang: str, en_column: str | None = None) -> tuple[pd.DataFra
         met = {True: f"✓ {t(lang, 'cov_met')}", False: f"✗ {t(lang, 'cov_not_met')}"}
         header = t(lang, "covz_col_meets").format(target=f"{100 * res.target:g}%")
         none = t(lang, "covz_no_demand")  # the share is empty there: say why, not "None"
-        cols[header] = [none if n == 0 else met.get(v, "—") if v is not None and v == v else "—"
+        cols[header] = [none if n == 0 else met.get(v, "—")  # "—": no share (no weight), no verdict
                         for v, n in zip(tab["meets_target"].tolist(), tab["units"].tolist())]
     percent = [share, t(lang, "covz_col_buffer")]
     cols[percent[1]] = 100 * tab["share_buffer"].to_numpy(dtype=float)

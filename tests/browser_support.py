@@ -302,20 +302,24 @@ def wait_for_shape_count(page, n: int | None = None, at_least: int = 0, stable_m
     return shape_count(page)
 
 
+#: JavaScript: ``d => [{layer, el}]``, every catalogue path (class ``zj-layer-<id>``) of the
+#: map document ``d`` with its layer id.
+JS_LAYER_PATHS = r"""(d => [...d.querySelectorAll('.leaflet-overlay-pane path')]
+  .map(p => ({layer: ((p.getAttribute('class') || '').match(/(?:^|\s)zj-layer-(\S+)/) || [])[1], el: p}))
+  .filter(x => x.layer))"""
+
+
 def wait_for_layers(page, ids: list[str], timeout_ms: int = TIMEOUT_MS) -> list[str]:
     """Wait until every catalogue layer in ``ids`` draws a path of non-zero size (class
     ``zj-layer-<id>``) on the live map; the ids still missing when ``timeout_ms`` runs out
     (the caller's assertion reports them)."""
-    js = """([sel, ids]) => { const f = document.querySelector(sel);
+    js = f"""([sel, ids]) => {{ const f = document.querySelector(sel);
               const d = f && f.contentDocument;
               if (!d) return ids;
-              const drawn = new Set();
-              for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
-                const m = (p.getAttribute('class') || '').match(/(?:^|\\s)zj-layer-(\\S+)/);
-                const b = p.getBoundingClientRect();
-                if (m && (b.width > 0 || b.height > 0)) drawn.add(m[1]);
-              }
-              return ids.filter(i => !drawn.has(i)); }"""
+              const drawn = new Set({JS_LAYER_PATHS}(d).filter(x => {{ const b = x.el.getBoundingClientRect();
+                                                         return b.width > 0 || b.height > 0; }})
+                                                    .map(x => x.layer));
+              return ids.filter(i => !drawn.has(i)); }}"""
     try:
         page.wait_for_function(f"args => ({js})(args).length === 0", arg=[FOLIUM_IFRAME, ids],
                                polling=100, timeout=timeout_ms)
@@ -424,11 +428,7 @@ JS_LAYOUT = """([sel, ctrlSel]) => {
   const overlays = fixed.filter(e => !fixed.some(o => o !== e && o.contains(e)));
   const ctrls = [...d.querySelectorAll(ctrlSel)].filter(shown);
   const outer = ctrls.filter(e => !ctrls.some(o => o !== e && o.contains(e)));
-  const paths = [];
-  for (const p of d.querySelectorAll('.leaflet-overlay-pane path')) {
-    const m = (p.getAttribute('class') || '').match(/(?:^|\\s)zj-layer-(\\S+)/);
-    if (m) paths.push({layer: m[1], box: inTop(p)});
-  }
+  const paths = """ + JS_LAYER_PATHS + """(d).map(x => ({layer: x.layer, box: inTop(x.el)}));
   const labels = [...d.querySelectorAll('.zj-label')]
     .filter(e => !e.classList.contains('zj-label-hidden') && shown(e))
     .map(e => ({text: (e.innerText || '').trim().slice(0, 40), box: inTop(e)}));
